@@ -1,0 +1,21 @@
+package io.lethe;
+
+/**
+ * Starts the hub: camel-main reads {@code config/application.properties}, loads the flows in
+ * {@code routes/*.camel.yaml} and the beans of the {@code io.lethe} configuration classes.
+ */
+public final class Main {
+
+    /** Listed first because camel-main lets the first location win. */
+    static final String PROPERTY_LOCATIONS = "file:config/application.properties";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        org.apache.camel.main.Main main = new org.apache.camel.main.Main(Main.class);
+        main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
+        main.configure().addConfiguration(io.lethe.config.HubConfiguration.class);
+        System.exit(main.run(args));
+    }
+}

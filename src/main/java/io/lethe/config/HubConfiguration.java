@@ -1,0 +1,67 @@
+package io.lethe.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.lethe.api.AccessPolicy;
+import io.lethe.api.ApiFallback;
+import io.lethe.api.ApiGuard;
+import io.lethe.api.ApiKeys;
+import io.lethe.api.ConsentApi;
+import io.lethe.api.ConsentRequests;
+import io.lethe.api.InitialAdminKey;
+import io.lethe.api.Json;
+import io.lethe.api.OpenApiDocument;
+import io.lethe.api.Problems;
+import io.lethe.api.Responses;
+import io.lethe.api.SubjectApi;
+import io.lethe.db.Database;
+import io.lethe.db.RegisterHealthCheck;
+import io.lethe.register.ConsentRegister;
+import io.lethe.register.KeyRing;
+import io.lethe.register.MasterKeySource;
+import io.lethe.register.Purposes;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Wires the hub's beans, in the order data flows: settings, register (database, keys), then the API that fronts it.
+ * Routes in {@code routes/*.camel.yaml} refer to these beans by name.
+ */
+public class HubConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context.getPropertiesComponent());
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+        Path dataDir = Path.of(settings.get("lethe.data-dir"));
+
+        // Register
+        HikariDataSource dataSource = Database.open(settings.get("lethe.db.url"), settings.get("lethe.db.user"),
+                settings.optional("lethe.db.password"), settings.getInt("lethe.db.pool-size"));
+        context.addService(new Database.Closer(dataSource));
+        Database.migrate(dataSource);
+        KeyRing keys = new KeyRing(MasterKeySource.load(settings.optional("lethe.encryption-key"), dataDir));
+        Purposes purposes = new Purposes(settings.get("lethe.purposes"));
+        ConsentRegister register = new ConsentRegister(dataSource, keys, clock);
+        registry.bind("registerDataSource", dataSource);
+        registry.bind("consentRegister", register);
+        registry.bind("registerHealthCheck", new RegisterHealthCheck(dataSource));
+
+        // API
+        Json json = new Json();
+        Responses responses = new Responses(json);
+        OpenApiDocument openApi = OpenApiDocument.load();
+        ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out);
+        AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
+        registry.bind("apiGuard", new ApiGuard(apiKeys, policy));
+        registry.bind("problems", new Problems(json));
+        registry.bind("apiFallback", new ApiFallback());
+        registry.bind("openApi", openApi);
+        registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
+        registry.bind("subjectApi", new SubjectApi(register, json, responses));
+    }
+}

@@ -1,0 +1,312 @@
+package io.lethe.register;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The consent register: subjects, their sealed identities, and their append-only consent events.
+ * Recording is set-based (a few queries and three JDBC batches per call, whatever the number of events) so the
+ * batch API stays close to raw JDBC speed.
+ */
+public final class ConsentRegister {
+
+    private static final int IN_LIST_CHUNK = 500;
+    private static final int ATTEMPTS = 3;
+
+    private final DataSource dataSource;
+    private final KeyRing keys;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public ConsentRegister(DataSource dataSource, KeyRing keys, Clock clock) {
+        this.dataSource = dataSource;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /**
+     * Records the events in one transaction and returns one outcome per event, in order. Two callers creating the
+     * same new subject at once collide on the identity's primary key; the loser retries and finds the winner's subject.
+     */
+    public List<RecordOutcome> record(List<NewConsent> consents) {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    List<RecordOutcome> outcomes = new Recording(connection).run(consents);
+                    connection.commit();
+                    return outcomes;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (!isUniqueViolation(e)) {
+                    throw new RegisterException("recording consent failed", e);
+                }
+                last = e;
+            }
+        }
+        throw new RegisterException("recording consent kept colliding with concurrent writers", last);
+    }
+
+    public Optional<String> findSubject(IdentityKind kind, String normalisedValue) {
+        String sql = "select subject_id from subject_identity where lookup_hash = ?";
+        return query(sql, ps -> ps.setString(1, keys.lookupHash(kind, normalisedValue)), rs -> rs.getString(1));
+    }
+
+    /** Current state per purpose, or empty when the subject is unknown. */
+    public Optional<List<ConsentState>> currentConsents(String subjectId) {
+        return history(subjectId).map(events -> {
+            Map<String, ConsentState> latest = new LinkedHashMap<>();
+            for (ConsentEvent e : events) { // oldest first, so the last one per purpose wins
+                latest.put(e.purpose(), new ConsentState(e.purpose(), e.status(), e.capturedAt(), e.lawfulBasis(), e.source()));
+            }
+            return List.copyOf(latest.values());
+        });
+    }
+
+    /** Every event of the subject, oldest capture first, evidence opened; empty when the subject is unknown. */
+    public Optional<List<ConsentEvent>> history(String subjectId) {
+        try (Connection connection = dataSource.getConnection()) {
+            Optional<KeyRing.SubjectKey> key;
+            try (PreparedStatement ps = connection.prepareStatement("select data_key from subject where id = ?")) {
+                ps.setString(1, subjectId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    byte[] wrapped = rs.getBytes(1);
+                    key = wrapped == null ? Optional.empty() : Optional.of(keys.unwrap(subjectId, wrapped));
+                }
+            }
+            String sql = "select id, purpose, status, lawful_basis, source, captured_at, recorded_at, sealed_evidence"
+                    + " from consent_event where subject_id = ? order by captured_at, seq";
+            List<ConsentEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, subjectId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(toEvent(rs, key));
+                    }
+                }
+            }
+            return Optional.of(events);
+        } catch (SQLException e) {
+            throw new RegisterException("reading consent history failed", e);
+        }
+    }
+
+    private ConsentEvent toEvent(ResultSet rs, Optional<KeyRing.SubjectKey> key) throws SQLException {
+        String eventId = rs.getString(1);
+        byte[] sealed = rs.getBytes(8);
+        Evidence evidence = null;
+        if (sealed != null && key.isPresent()) {
+            evidence = readEvidence(key.get().open(sealed, eventId));
+        }
+        return new ConsentEvent(eventId, rs.getString(2), ConsentStatus.valueOf(rs.getString(3).toUpperCase()),
+                rs.getString(4), rs.getString(5), instant(rs, 6), instant(rs, 7), evidence,
+                sealed != null && key.isEmpty());
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private Evidence readEvidence(String sealedJson) {
+        try {
+            JsonNode node = json.readTree(sealedJson);
+            return new Evidence(node.path("noticeVersion").textValue(), node.path("ip").textValue(),
+                    node.path("userAgent").textValue());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored evidence is not readable", e);
+        }
+    }
+
+    private String writeEvidence(Evidence evidence) {
+        ObjectNode node = json.createObjectNode();
+        node.put("noticeVersion", evidence.noticeVersion());
+        node.put("ip", evidence.ip());
+        node.put("userAgent", evidence.userAgent());
+        return node.toString();
+    }
+
+    private <T> Optional<T> query(String sql, SqlConsumer<PreparedStatement> bind, SqlFunction<ResultSet, T> map) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind.accept(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(map.apply(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new RegisterException("register query failed", e);
+        }
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if ("23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && cause != e && isUniqueViolation(cause);
+    }
+
+    @FunctionalInterface
+    interface SqlConsumer<T> {
+        void accept(T t) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface SqlFunction<T, R> {
+        R apply(T t) throws SQLException;
+    }
+
+    /** One transaction's worth of recording: resolve subjects, then write subjects, identities and events in batches. */
+    private final class Recording {
+        private final Connection connection;
+        private final Map<String, String> subjectByHash = new HashMap<>();
+        private final Map<String, KeyRing.SubjectKey> keyBySubject = new HashMap<>();
+        private final List<Object[]> newSubjects = new ArrayList<>();
+        private final List<Object[]> newIdentities = new ArrayList<>();
+        private final List<Object[]> newEvents = new ArrayList<>();
+
+        Recording(Connection connection) {
+            this.connection = connection;
+        }
+
+        List<RecordOutcome> run(List<NewConsent> consents) throws SQLException {
+            List<Map<IdentityKind, String>> hashes = new ArrayList<>(consents.size());
+            for (NewConsent consent : consents) {
+                Map<IdentityKind, String> h = new EnumMap<>(IdentityKind.class);
+                consent.identities().forEach((kind, value) -> h.put(kind, keys.lookupHash(kind, value)));
+                hashes.add(h);
+            }
+            loadKnownSubjects(hashes.stream().flatMap(h -> h.values().stream()).distinct().toList());
+            loadKeys(subjectByHash.values().stream().distinct().toList());
+
+            OffsetDateTime recordedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+            List<RecordOutcome> outcomes = new ArrayList<>(consents.size());
+            for (int i = 0; i < consents.size(); i++) {
+                outcomes.add(recordOne(consents.get(i), hashes.get(i), recordedAt));
+            }
+            insert("insert into subject (id, data_key, created_at) values (?, ?, ?)", newSubjects);
+            insert("insert into subject_identity (lookup_hash, subject_id, kind, sealed_value) values (?, ?, ?, ?)",
+                    newIdentities);
+            insert("insert into consent_event (id, subject_id, purpose, status, lawful_basis, source, captured_at,"
+                    + " recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", newEvents);
+            return outcomes;
+        }
+
+        private RecordOutcome recordOne(NewConsent consent, Map<IdentityKind, String> hashes, OffsetDateTime recordedAt) {
+            List<String> known = hashes.values().stream().map(subjectByHash::get).filter(s -> s != null).distinct().toList();
+            if (known.size() > 1) {
+                return new RecordOutcome.IdentityConflict();
+            }
+            String subjectId = known.isEmpty() ? createSubject(recordedAt) : known.get(0);
+            KeyRing.SubjectKey key = keyBySubject.get(subjectId);
+            if (key == null) {
+                throw new IllegalStateException("subject " + subjectId + " has been erased but still has identities");
+            }
+            hashes.forEach((kind, hash) -> {
+                if (!subjectByHash.containsKey(hash)) {
+                    subjectByHash.put(hash, subjectId);
+                    String value = consent.identities().get(kind);
+                    newIdentities.add(new Object[] {hash, subjectId, kind.name(), key.seal(value, subjectId + "/" + kind)});
+                }
+            });
+            String eventId = UUID.randomUUID().toString();
+            Evidence evidence = consent.evidence();
+            byte[] sealedEvidence = evidence == null || evidence.isEmpty() ? null : key.seal(writeEvidence(evidence), eventId);
+            newEvents.add(new Object[] {eventId, subjectId, consent.purpose(), consent.status().wire(),
+                consent.lawfulBasis(), consent.source(), consent.capturedAt().atOffset(ZoneOffset.UTC), recordedAt,
+                sealedEvidence});
+            return new RecordOutcome.Recorded(eventId, subjectId);
+        }
+
+        private String createSubject(OffsetDateTime createdAt) {
+            String subjectId = UUID.randomUUID().toString();
+            KeyRing.DataKey dataKey = keys.newDataKey(subjectId);
+            keyBySubject.put(subjectId, dataKey.key());
+            newSubjects.add(new Object[] {subjectId, dataKey.wrapped(), createdAt});
+            return subjectId;
+        }
+
+        private void loadKnownSubjects(List<String> hashes) throws SQLException {
+            forEachChunk(hashes, "select lookup_hash, subject_id from subject_identity where lookup_hash in ",
+                    rs -> subjectByHash.put(rs.getString(1), rs.getString(2)));
+        }
+
+        private void loadKeys(List<String> subjectIds) throws SQLException {
+            forEachChunk(subjectIds, "select id, data_key from subject where id in ", rs -> {
+                byte[] wrapped = rs.getBytes(2);
+                if (wrapped != null) {
+                    keyBySubject.put(rs.getString(1), keys.unwrap(rs.getString(1), wrapped));
+                }
+            });
+        }
+
+        private void forEachChunk(Collection<String> values, String sqlPrefix, SqlConsumer<ResultSet> row)
+                throws SQLException {
+            List<String> all = List.copyOf(values);
+            for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK));
+                String sql = sqlPrefix + "(" + "?,".repeat(chunk.size() - 1) + "?)";
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            row.accept(rs);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void insert(String sql, List<Object[]> rows) throws SQLException {
+            if (rows.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        if (row[i] == null) {
+                            ps.setNull(i + 1, Types.BINARY); // only the sealed columns are nullable
+                        } else {
+                            ps.setObject(i + 1, row[i]);
+                        }
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.lethe.register;
+
+import java.time.Instant;
+
+/** The current state of one purpose for one subject: the latest event by capture time. */
+public record ConsentState(String purpose, ConsentStatus status, Instant since, String lawfulBasis, String source) {
+}
