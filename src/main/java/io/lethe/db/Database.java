@@ -1,5 +1,9 @@
 package io.lethe.db;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -31,9 +35,25 @@ public final class Database {
     public static void migrate(DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/{vendor}")
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect(dataSource))
                 .load()
                 .migrate();
+    }
+
+    /** The folder of dialect-specific migrations: {@code h2} or {@code postgresql}. */
+    static String dialect(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            if (product.contains("postgres")) {
+                return "postgresql";
+            }
+            if (product.contains("h2")) {
+                return "h2";
+            }
+            throw new IllegalArgumentException("The register supports H2 and PostgreSQL, not " + product);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the register database", e);
+        }
     }
 
     public static boolean isPostgres(String url) {
