@@ -13,7 +13,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        org.apache.camel.main.Main main = new org.apache.camel.main.Main(Main.class);
+        // No package scanning: the one configuration class is named here, which also keeps start-up short.
+        org.apache.camel.main.Main main = new org.apache.camel.main.Main();
         main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
         main.configure().addConfiguration(io.lethe.config.HubConfiguration.class);
         System.exit(main.run(args));

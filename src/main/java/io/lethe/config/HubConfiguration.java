@@ -2,6 +2,7 @@ package io.lethe.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lethe.api.AccessPolicy;
@@ -43,7 +44,9 @@ public class HubConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = Database.open(settings.get("lethe.db.url"), settings.get("lethe.db.user"),
                 settings.optional("lethe.db.password"), settings.getInt("lethe.db.pool-size"));
         context.addService(new Database.Closer(dataSource));
-        Database.migrate(dataSource);
+        // Migrate while Camel loads the routes; no route starts before the schema is current.
+        CompletableFuture<Void> migration = CompletableFuture.runAsync(() -> Database.migrate(dataSource));
+        context.addStartupListener((ctx, alreadyStarted) -> migration.join());
         KeyRing keys = new KeyRing(MasterKeySource.load(settings.optional("lethe.encryption-key"), dataDir));
         Purposes purposes = new Purposes(settings.get("lethe.purposes"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock);

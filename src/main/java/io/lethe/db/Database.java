@@ -24,6 +24,8 @@ public final class Database {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setAutoCommit(true);
+        // Connect on first use, not in the constructor: start-up migrates on a background thread.
+        config.setInitializationFailTimeout(-1);
         if (isPostgres(url)) {
             // One multi-row INSERT per JDBC batch instead of one round trip per row.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
