@@ -89,7 +89,7 @@ public final class SubjectApi {
         return event;
     }
 
-    private static String subjectId(Exchange exchange) {
+    static String subjectId(Exchange exchange) {
         String id = exchange.getMessage().getHeader("subjectId", String.class);
         if (id == null || !SUBJECT_ID.matcher(id).matches()) {
             throw unknownSubject();

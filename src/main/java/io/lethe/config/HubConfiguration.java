@@ -2,10 +2,29 @@ package io.lethe.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lethe.api.AccessPolicy;
+import io.lethe.api.AuditApi;
+import io.lethe.api.ConnectorApi;
+import io.lethe.audit.SyncLog;
+import io.lethe.connectors.Connector;
+import io.lethe.connectors.Connectors;
+import io.lethe.connectors.DescriptorValidator;
+import io.lethe.connectors.VendorHttp;
+import io.lethe.connectors.vendors.HubSpotAdapter;
+import io.lethe.connectors.vendors.MailchimpAdapter;
+import io.lethe.connectors.vendors.SalesforceAdapter;
+import io.lethe.dispatch.DispatchPolicy;
+import io.lethe.dispatch.DispatchStarter;
+import io.lethe.dispatch.Dispatcher;
+import io.lethe.dispatch.Outbox;
+import io.lethe.dispatch.OutboxWriter;
+import io.lethe.mail.Mailer;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeys;
@@ -25,6 +44,7 @@ import io.lethe.register.MasterKeySource;
 import io.lethe.register.Purposes;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -49,10 +69,35 @@ public class HubConfiguration implements CamelConfiguration {
         context.addStartupListener((ctx, alreadyStarted) -> migration.join());
         KeyRing keys = new KeyRing(MasterKeySource.load(settings.optional("lethe.encryption-key"), dataDir));
         Purposes purposes = new Purposes(settings.get("lethe.purposes"));
-        ConsentRegister register = new ConsentRegister(dataSource, keys, clock);
         registry.bind("registerDataSource", dataSource);
-        registry.bind("consentRegister", register);
         registry.bind("registerHealthCheck", new RegisterHealthCheck(dataSource));
+
+        // Connectors, outbox, dispatch, sync log
+        VendorHttp http = new VendorHttp(context, clock);
+        Connectors connectors = Connectors.load(Path.of(settings.get("lethe.connectors-dir")),
+                settings.optional("lethe.connectors"), new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce"),
+                        purposes.names()), settings::optional,
+                Map.of("hubspot", new HubSpotAdapter(http), "mailchimp", new MailchimpAdapter(http),
+                        "salesforce", new SalesforceAdapter(context)));
+        for (Connector connector : connectors.enabled()) {
+            if (connector.descriptor().adapter().equals("salesforce")) {
+                SalesforceAdapter.registerComponent(context, connector);
+            }
+        }
+        SyncLog syncLog = new SyncLog(dataSource, clock);
+        Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
+        ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
+                List.of(new OutboxWriter(outbox, connectors)));
+        Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
+        DispatchPolicy dispatchPolicy = new DispatchPolicy(settings.millis("lethe.dispatch.window-ms"),
+                settings.millis("lethe.dispatch.lease-ms"), settings.getInt("lethe.dispatch.in-place-retries"),
+                settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
+                settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"));
+        Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, mailer, dispatchPolicy, clock);
+        registry.bind("consentRegister", register);
+        registry.bind("dispatcher", dispatcher);
+        registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);
+        context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
 
         // API
         Json json = new Json();
@@ -66,5 +111,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("openApi", openApi);
         registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
+        registry.bind("auditApi", new AuditApi(syncLog, responses));
+        registry.bind("connectorApi", new ConnectorApi(connectors, outbox, register, responses));
     }
 }

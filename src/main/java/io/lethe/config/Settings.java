@@ -33,6 +33,10 @@ public final class Settings {
         }
     }
 
+    public java.time.Duration millis(String key) {
+        return java.time.Duration.ofMillis(getInt(key));
+    }
+
     public static String envName(String key) {
         return key.toUpperCase().replace('.', '_').replace('-', '_');
     }

@@ -40,11 +40,17 @@ public final class ConsentRegister {
     private final KeyRing keys;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    private final List<ConsentListener> listeners;
 
-    public ConsentRegister(DataSource dataSource, KeyRing keys, Clock clock) {
+    public ConsentRegister(DataSource dataSource, KeyRing keys, Clock clock, List<ConsentListener> listeners) {
         this.dataSource = dataSource;
         this.keys = keys;
         this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public ConsentRegister(DataSource dataSource, KeyRing keys, Clock clock) {
+        this(dataSource, keys, clock, List.of());
     }
 
     /**
@@ -79,6 +85,46 @@ public final class ConsentRegister {
     public Optional<String> findSubject(IdentityKind kind, String normalisedValue) {
         String sql = "select subject_id from subject_identity where lookup_hash = ?";
         return query(sql, ps -> ps.setString(1, keys.lookupHash(kind, normalisedValue)), rs -> rs.getString(1));
+    }
+
+    /** The e-mail addresses of each subject that has one, opened for a vendor call. Personal data: never log it. */
+    public Map<String, List<String>> emails(Collection<String> subjectIds) {
+        Map<String, List<String>> emails = new HashMap<>();
+        if (subjectIds.isEmpty()) {
+            return emails;
+        }
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(subjectIds));
+        try (Connection connection = dataSource.getConnection()) {
+            for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK));
+                String sql = "select i.subject_id, s.data_key, i.sealed_value from subject_identity i join subject s"
+                        + " on s.id = i.subject_id where i.kind = 'EMAIL' and i.subject_id in ("
+                        + "?,".repeat(chunk.size() - 1) + "?)";
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String subjectId = rs.getString(1);
+                            byte[] wrapped = rs.getBytes(2);
+                            if (wrapped != null) {
+                                String email = keys.unwrap(subjectId, wrapped).open(rs.getBytes(3),
+                                        subjectId + "/" + IdentityKind.EMAIL);
+                                emails.computeIfAbsent(subjectId, k -> new ArrayList<>()).add(email);
+                            }
+                        }
+                    }
+                }
+            }
+            return emails;
+        } catch (SQLException e) {
+            throw new RegisterException("reading e-mail identities failed", e);
+        }
+    }
+
+    public boolean exists(String subjectId) {
+        return query("select 1 from subject where id = ?", ps -> ps.setString(1, subjectId), rs -> true).isPresent();
     }
 
     /** Current state per purpose, or empty when the subject is unknown. */
@@ -220,6 +266,15 @@ public final class ConsentRegister {
                     newIdentities);
             insert("insert into consent_event (id, subject_id, purpose, status, lawful_basis, source, captured_at,"
                     + " recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", newEvents);
+            if (!listeners.isEmpty() && !newEvents.isEmpty()) {
+                List<ConsentListener.RecordedConsent> recorded = newEvents.stream()
+                        .map(e -> new ConsentListener.RecordedConsent((String) e[0], (String) e[1], (String) e[2],
+                                ConsentStatus.ofWire((String) e[3]).orElseThrow()))
+                        .toList();
+                for (ConsentListener listener : listeners) {
+                    listener.onRecorded(connection, recorded);
+                }
+            }
             return outcomes;
         }
 

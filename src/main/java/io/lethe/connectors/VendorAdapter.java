@@ -1,0 +1,44 @@
+package io.lethe.connectors;
+
+import java.util.List;
+
+/**
+ * The Java side of a connector: turns a batch of commands into the vendor's calls and the vendor's answers into one
+ * outcome per command. Whole-call failures are thrown as {@link VendorException}; per-person results are returned.
+ */
+public interface VendorAdapter {
+
+    /** Opts each target out of the purposes of its command; one outcome per target, any order. */
+    List<TargetOutcome> optOut(Connector connector, List<Target> targets);
+
+    /**
+     * Pushes a grant, only for connectors whose descriptor says {@code pushOptIns: true}. Adapters that cannot do it
+     * safely (it usually needs the vendor's own double opt-in) refuse each target.
+     */
+    default List<TargetOutcome> optIn(Connector connector, List<Target> targets) {
+        return targets.stream().map(t -> TargetOutcome.rejected(t.commandId(), 0,
+                "this connector does not push opt-ins")).toList();
+    }
+
+    /** One person in a batch: the command, and the e-mail addresses the register holds for the subject. */
+    record Target(long commandId, String subjectId, String purpose, List<String> emails) {
+    }
+
+    /**
+     * What the vendor said about one target. {@code outcome}: {@code delivered}, {@code not_found} (the vendor does
+     * not hold the person: nothing to opt out), or {@code rejected} (refused for this person: needs a human).
+     */
+    record TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail) {
+        public static TargetOutcome delivered(long id, int status, String detail) {
+            return new TargetOutcome(id, "delivered", status, detail);
+        }
+
+        public static TargetOutcome notFound(long id, int status, String detail) {
+            return new TargetOutcome(id, "not_found", status, detail);
+        }
+
+        public static TargetOutcome rejected(long id, int status, String detail) {
+            return new TargetOutcome(id, "rejected", status, detail);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.lethe.connectors.vendors;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lethe.connectors.Connector;
+import io.lethe.connectors.VendorAdapter;
+import io.lethe.connectors.VendorHttp;
+
+/**
+ * Mailchimp: members live per list (audience), so every configured list gets the batch. {@code POST /lists/{id}}
+ * with {@code update_existing: true} sets each member to unsubscribed; an address not yet in the list is added as
+ * unsubscribed, which also stops a later import from subscribing it. A 200 is not success per member: the
+ * {@code errors} array is read. Dispatch calls one list at a time, far under the 10-connection limit.
+ */
+public final class MailchimpAdapter implements VendorAdapter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final VendorHttp http;
+
+    public MailchimpAdapter(VendorHttp http) {
+        this.http = http;
+    }
+
+    static List<String> listIds(Connector connector) {
+        List<String> ids = new ArrayList<>();
+        for (String id : connector.resolve(connector.descriptor().operation("optOut").each()).split(",")) {
+            if (!id.isBlank()) {
+                ids.add(id.strip());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public List<TargetOutcome> optOut(Connector connector, List<Target> targets) {
+        var op = connector.descriptor().operation("optOut");
+        Set<String> emails = new LinkedHashSet<>();
+        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        Map<String, String> errorByEmail = new HashMap<>();
+        int status = 200;
+        for (String listId : listIds(connector)) {
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode members = body.putArray("members");
+            emails.forEach(e -> members.addObject().put("email_address", e).put("status", "unsubscribed"));
+            body.put("update_existing", true);
+            String url = connector.resolve(op.endpoint()).replace("{listId}", listId);
+            VendorHttp.Response r = http.expectSuccess(http.call(op.method(), url,
+                    connector.authorization(op), body.toString()), "Mailchimp list batch");
+            status = r.status();
+            try {
+                for (JsonNode error : JSON.readTree(r.body()).path("errors")) {
+                    errorByEmail.put(error.path("email_address").asText("").toLowerCase(Locale.ROOT),
+                            error.path("error_code").asText("ERROR"));
+                }
+            } catch (Exception unreadable) {
+                // a 2xx without a readable body: no per-member errors known
+            }
+        }
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            String code = t.emails().stream().map(e -> errorByEmail.get(e.toLowerCase(Locale.ROOT)))
+                    .filter(c -> c != null).findFirst().orElse(null);
+            outcomes.add(code == null
+                    ? TargetOutcome.delivered(t.commandId(), status, "unsubscribed in " + listIds(connector).size() + " list(s)")
+                    : TargetOutcome.rejected(t.commandId(), status, "Mailchimp member error " + code));
+        }
+        return outcomes;
+    }
+}

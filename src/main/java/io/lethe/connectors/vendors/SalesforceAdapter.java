@@ -1,0 +1,207 @@
+package io.lethe.connectors.vendors;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lethe.connectors.Connector;
+import io.lethe.connectors.VendorAdapter;
+import io.lethe.connectors.VendorException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.AuthenticationType;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
+
+/**
+ * Salesforce through camel-salesforce (which logs in, refreshes the session and retries a 401 by itself). Contacts
+ * are found by e-mail in batches (SOQL {@code IN}); {@code email_marketing} sets {@code Contact.HasOptedOutOfEmail},
+ * the other purposes set the matching {@code Individual} flag where the contact has an Individual. Updates go in
+ * sObject collections of at most 200 records. {@code 403 REQUEST_LIMIT_EXCEEDED} parks the connector.
+ */
+public final class SalesforceAdapter implements VendorAdapter {
+
+    static final Duration LIMIT_PARK = Duration.ofMinutes(15);
+    private static final int COLLECTION_MAX = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProducerTemplate template;
+
+    public SalesforceAdapter(CamelContext context) {
+        this.template = context.createProducerTemplate();
+    }
+
+    /** One camel-salesforce component per connector (as the salesforce kamelets do), logging in lazily. */
+    public static void registerComponent(CamelContext context, Connector connector) {
+        SalesforceComponent sf = new SalesforceComponent(context);
+        sf.setLoginUrl(connector.setting("loginUrl"));
+        sf.setClientId(connector.setting("clientId"));
+        sf.setClientSecret(connector.setting("clientSecret"));
+        if (!connector.setting("refreshToken").isBlank()) {
+            sf.setRefreshToken(connector.setting("refreshToken"));
+            sf.setAuthenticationType(AuthenticationType.REFRESH_TOKEN);
+        } else if (!connector.setting("username").isBlank()) {
+            sf.setUserName(connector.setting("username"));
+            sf.setPassword(connector.setting("password"));
+            sf.setAuthenticationType(AuthenticationType.USERNAME_PASSWORD);
+        } else {
+            sf.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
+        }
+        sf.setLazyLogin(true); // start-up never waits for, or fails on, the vendor
+        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
+        config.setApiVersion(connector.setting("apiVersion"));
+        config.setRawPayload(true);
+        sf.setConfig(config);
+        context.addComponent(componentName(connector), sf);
+    }
+
+    static String componentName(Connector connector) {
+        return "lethe-" + connector.id();
+    }
+
+    @Override
+    public List<TargetOutcome> optOut(Connector connector, List<Target> targets) {
+        Set<String> emails = new LinkedHashSet<>();
+        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        Map<String, List<JsonNode>> contactsByEmail = findContacts(connector, emails);
+
+        // Records to update, merged per id so one Individual gets all its flags in one record.
+        Map<String, ObjectNode> records = new LinkedHashMap<>();
+        Map<Long, List<String>> recordIdsByCommand = new HashMap<>();
+        for (Target t : targets) {
+            String action = connector.purposes().get(t.purpose());
+            List<String> ids = new ArrayList<>();
+            for (String email : t.emails()) {
+                for (JsonNode contact : contactsByEmail.getOrDefault(email.toLowerCase(Locale.ROOT), List.of())) {
+                    String[] typeAndField = action.split("\\.", 2);
+                    String id = typeAndField[0].equals("Contact") ? contact.path("Id").asText()
+                            : contact.path("IndividualId").asText("");
+                    if (id.isEmpty() || id.equals("null")) {
+                        continue;
+                    }
+                    records.computeIfAbsent(id, k -> {
+                        ObjectNode r = JSON.createObjectNode();
+                        r.putObject("attributes").put("type", typeAndField[0]);
+                        r.put("id", k);
+                        return r;
+                    }).put(typeAndField[1], true);
+                    ids.add(id);
+                }
+            }
+            recordIdsByCommand.put(t.commandId(), ids);
+        }
+        Map<String, String> failureById = update(connector, new ArrayList<>(records.values()));
+
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            List<String> ids = recordIdsByCommand.get(t.commandId());
+            if (ids.isEmpty()) {
+                outcomes.add(TargetOutcome.notFound(t.commandId(), 200, "no matching Contact or Individual"));
+                continue;
+            }
+            String failure = ids.stream().map(failureById::get).filter(f -> f != null).findFirst().orElse(null);
+            outcomes.add(failure == null
+                    ? TargetOutcome.delivered(t.commandId(), 200, "updated " + ids.size() + " record(s)")
+                    : TargetOutcome.rejected(t.commandId(), 200, "Salesforce " + failure));
+        }
+        return outcomes;
+    }
+
+    private Map<String, List<JsonNode>> findContacts(Connector connector, Set<String> emails) {
+        Map<String, List<JsonNode>> byEmail = new HashMap<>();
+        if (emails.isEmpty()) {
+            return byEmail;
+        }
+        StringBuilder soql = new StringBuilder("SELECT Id, Email, HasOptedOutOfEmail, IndividualId FROM Contact WHERE Email IN (");
+        int i = 0;
+        for (String email : emails) {
+            soql.append(i++ == 0 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
+        }
+        soql.append(')');
+        JsonNode page = json(call(connector, "query", soql.toString()));
+        while (true) {
+            for (JsonNode record : page.path("records")) {
+                byEmail.computeIfAbsent(record.path("Email").asText("").toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(record);
+            }
+            if (page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl")) {
+                return byEmail;
+            }
+            page = json(call(connector, "queryMore", page.get("nextRecordsUrl").asText()));
+        }
+    }
+
+    /** PATCH composite/sobjects in chunks of 200; returns the error code of each record that failed. */
+    private Map<String, String> update(Connector connector, List<ObjectNode> records) {
+        Map<String, String> failures = new HashMap<>();
+        for (int from = 0; from < records.size(); from += COLLECTION_MAX) {
+            List<ObjectNode> chunk = records.subList(from, Math.min(records.size(), from + COLLECTION_MAX));
+            ObjectNode body = JSON.createObjectNode();
+            body.put("allOrNone", false);
+            ArrayNode array = body.putArray("records");
+            chunk.forEach(array::add);
+            String path = "/services/data/v" + connector.setting("apiVersion") + "/composite/sobjects";
+            JsonNode results = json(call(connector, "raw?rawMethod=PATCH&rawPath=" + path, body.toString()));
+            for (int k = 0; k < chunk.size() && k < results.size(); k++) {
+                JsonNode result = results.get(k);
+                if (!result.path("success").asBoolean(false)) {
+                    failures.put(chunk.get(k).path("id").asText(),
+                            result.path("errors").path(0).path("statusCode").asText("UNKNOWN_ERROR"));
+                }
+            }
+        }
+        return failures;
+    }
+
+    private String call(Connector connector, String operation, String body) {
+        try {
+            return template.requestBody(componentName(connector) + ":" + operation, body, String.class);
+        } catch (CamelExecutionException e) {
+            throw classify(e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    static RuntimeException classify(Throwable cause) {
+        if (cause instanceof SalesforceException sf) {
+            int status = sf.getStatusCode();
+            String code = sf.getErrors() == null ? "" : sf.getErrors().stream().map(RestError::getErrorCode)
+                    .filter(c -> c != null).findFirst().orElse("");
+            if (status == 403 && code.equals("REQUEST_LIMIT_EXCEEDED")) {
+                return new VendorException.LimitExhausted("Salesforce REQUEST_LIMIT_EXCEEDED", 403, LIMIT_PARK);
+            }
+            if (status == 0 || status == 408 || status == 429 || status >= 500) {
+                return new VendorException.Transient("Salesforce answered " + status + " " + code, status == 0 ? null
+                        : status, null, sf);
+            }
+            return new VendorException.Permanent("Salesforce refused the call with " + status + " " + code, status);
+        }
+        return new VendorException.Transient("Salesforce call failed: " + cause.getClass().getSimpleName(), null, null,
+                cause);
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body == null ? "{}" : body);
+        } catch (Exception e) {
+            throw new VendorException.Transient("Salesforce answered with unreadable JSON", null, null, e);
+        }
+    }
+
+    /** SOQL string literal escaping: a quote in an address must not end the literal. */
+    static String soqlEscape(String value) {
+        return value.replace("\\", "\\\\").replace("'", "\\'");
+    }
+}

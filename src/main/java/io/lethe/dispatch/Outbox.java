@@ -1,0 +1,346 @@
+package io.lethe.dispatch;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.lethe.audit.SyncEntry;
+import io.lethe.audit.SyncLog;
+import io.lethe.register.RegisterException;
+
+/**
+ * The transactional outbox. Commands are written with the consent event that causes them, claimed in batches with
+ * a lease, and finished together with their sync-log entries in one transaction, so a crash at any point leaves
+ * either a command to claim again or a finished command with its log: never a lost one. Vendor calls are
+ * idempotent (unsubscribing twice is harmless), so a command delivered just before a crash and delivered again after
+ * it does no harm.
+ */
+public final class Outbox {
+
+    private final DataSource dataSource;
+    private final SyncLog syncLog;
+    private final Clock clock;
+    private final String node;
+
+    public Outbox(DataSource dataSource, SyncLog syncLog, Clock clock, String node) {
+        this.dataSource = dataSource;
+        this.syncLog = syncLog;
+        this.clock = clock;
+        this.node = node;
+    }
+
+    /** A command to write. */
+    public record NewCommand(String connector, String subjectId, String action, String purpose, String eventId) {
+    }
+
+    /** The final word on one command after a vendor call. */
+    public record Result(long commandId, String status, String outcome, String detail) {
+    }
+
+    /** A subject's latest command at one connector. */
+    public record LastCommand(String connector, String action, String purpose, String status, String outcome,
+            Instant updatedAt) {
+    }
+
+    public void enqueue(Connection c, List<NewCommand> commands) throws SQLException {
+        if (commands.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("insert into outbox_command (connector, subject_id, action,"
+                + " purpose, event_id, status, attempts, not_before, created_at, updated_at)"
+                + " values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)")) {
+            for (NewCommand cmd : commands) {
+                ps.setString(1, cmd.connector());
+                ps.setString(2, cmd.subjectId());
+                ps.setString(3, cmd.action());
+                ps.setString(4, cmd.purpose());
+                ps.setString(5, cmd.eventId());
+                ps.setObject(6, now);
+                ps.setObject(7, now);
+                ps.setObject(8, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Claims up to {@code max} due commands once the batch is full or its oldest command has waited {@code window}
+     * (an aggregation with completion size and timeout, kept durable in the table). Returns empty when nothing is
+     * due yet or the connector is parked.
+     */
+    public List<Command> claim(String connector, int max, Duration window, Duration lease) {
+        Instant now = clock.instant();
+        return inTransaction(c -> {
+            Instant parked = parkedUntil(c, connector);
+            if (parked != null && parked.isAfter(now)) {
+                return List.<Command>of();
+            }
+            String due = " from outbox_command where connector = ? and ((status = 'pending' and not_before <= ?)"
+                    + " or (status = 'in_flight' and lease_until < ?))";
+            long count;
+            Instant oldest;
+            try (PreparedStatement ps = c.prepareStatement("select count(*), min(not_before)" + due)) {
+                bindDue(ps, connector, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    count = rs.getLong(1);
+                    OffsetDateTime o = rs.getObject(2, OffsetDateTime.class);
+                    oldest = o == null ? null : o.toInstant();
+                }
+            }
+            if (count == 0 || (count < max && oldest.plus(window).isAfter(now))) {
+                return List.<Command>of();
+            }
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id" + due + " order by id limit ?")) {
+                bindDue(ps, connector, now);
+                ps.setInt(4, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            OffsetDateTime leaseUntil = now.plus(lease).atOffset(ZoneOffset.UTC);
+            String claimToken = node + "/" + java.util.UUID.randomUUID();
+            try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'in_flight',"
+                    + " lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? where id = ?"
+                    + " and (status = 'pending' or (status = 'in_flight' and lease_until < ?))")) {
+                for (Long id : ids) {
+                    ps.setString(1, claimToken);
+                    ps.setObject(2, leaseUntil);
+                    ps.setObject(3, now.atOffset(ZoneOffset.UTC));
+                    ps.setLong(4, id);
+                    ps.setObject(5, now.atOffset(ZoneOffset.UTC));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            List<Command> claimed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, action, purpose, event_id,"
+                    + " attempts from outbox_command where connector = ? and status = 'in_flight' and lease_owner = ?"
+                    + " order by id")) {
+                ps.setString(1, connector);
+                ps.setString(2, claimToken);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(new Command(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getInt(7)));
+                    }
+                }
+            }
+            return claimed;
+        });
+    }
+
+    private static void bindDue(PreparedStatement ps, String connector, Instant now) throws SQLException {
+        ps.setString(1, connector);
+        ps.setObject(2, now.atOffset(ZoneOffset.UTC));
+        ps.setObject(3, now.atOffset(ZoneOffset.UTC));
+    }
+
+    /** Finishes commands and appends their sync-log entries atomically. */
+    public void finish(List<Result> results, List<SyncEntry> entries, String connector) {
+        inTransaction(c -> {
+            update(c, results, null);
+            syncLog.append(c, entries);
+            touch(c, connector);
+            return null;
+        });
+    }
+
+    /** Puts commands back for a later attempt (not before {@code notBefore}), logging why. */
+    public void reschedule(List<Long> ids, Instant notBefore, String outcome, String detail, List<SyncEntry> entries) {
+        List<Result> results = ids.stream().map(id -> new Result(id, "pending", outcome, detail)).toList();
+        inTransaction(c -> {
+            update(c, results, notBefore);
+            syncLog.append(c, entries);
+            return null;
+        });
+    }
+
+    /** Appends log entries for attempts that failed while the batch stays claimed. */
+    public void logAttempts(List<SyncEntry> entries) {
+        syncLog.append(entries);
+    }
+
+    private void update(Connection c, List<Result> results, Instant notBefore) throws SQLException {
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = ?, outcome = ?, detail = ?,"
+                + " lease_owner = null, lease_until = null, updated_at = ?"
+                + (notBefore == null ? "" : ", not_before = ?") + " where id = ?")) {
+            for (Result r : results) {
+                int i = 1;
+                ps.setString(i++, r.status());
+                ps.setString(i++, r.outcome());
+                ps.setString(i++, r.detail() == null ? null : r.detail().substring(0, Math.min(256, r.detail().length())));
+                ps.setObject(i++, now);
+                if (notBefore != null) {
+                    ps.setObject(i++, notBefore.atOffset(ZoneOffset.UTC));
+                }
+                ps.setLong(i, r.commandId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** No claim for this connector before {@code until}: a vendor limit that will not lift sooner. */
+    public void park(String connector, Instant until, String reason) {
+        inTransaction(c -> {
+            ensureState(c, connector);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update connector_state set parked_until = ?, park_reason = ? where connector = ?")) {
+                ps.setObject(1, until.atOffset(ZoneOffset.UTC));
+                ps.setString(2, reason);
+                ps.setString(3, connector);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * At start-up: commands this node had claimed when it stopped (or was killed) are due again now, instead of
+     * after their lease. Other nodes' leases are left to expire.
+     */
+    public int releaseOwnLeases() {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'pending',"
+                    + " lease_owner = null, lease_until = null where status = 'in_flight' and lease_owner like ?")) {
+                ps.setString(1, node + "/%");
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    public Optional<Instant> parkedUntil(String connector) {
+        return Optional.ofNullable(inTransaction(c -> parkedUntil(c, connector))).filter(t -> t.isAfter(clock.instant()));
+    }
+
+    /** Commands not finished yet (pending or in flight), per connector. */
+    public Map<String, Long> unfinished() {
+        return inTransaction(c -> {
+            Map<String, Long> counts = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select connector, count(*) from outbox_command"
+                    + " where status in ('pending', 'in_flight') group by connector"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    public Map<String, Instant> lastSync() {
+        return inTransaction(c -> {
+            Map<String, Instant> last = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select connector, last_sync_at from connector_state"
+                    + " where last_sync_at is not null"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    last.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+                }
+            }
+            return last;
+        });
+    }
+
+    /** The latest command per connector for one subject. */
+    public List<LastCommand> lastCommands(String subjectId) {
+        return inTransaction(c -> {
+            List<LastCommand> last = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select o.connector, o.action, o.purpose, o.status, o.outcome,"
+                    + " o.updated_at from outbox_command o where o.subject_id = ? and o.id = (select max(id) from"
+                    + " outbox_command i where i.subject_id = o.subject_id and i.connector = o.connector)"
+                    + " order by o.connector")) {
+                ps.setString(1, subjectId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        last.add(new LastCommand(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant()));
+                    }
+                }
+            }
+            return last;
+        });
+    }
+
+    private Instant parkedUntil(Connection c, String connector) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select parked_until from connector_state where connector = ?")) {
+            ps.setString(1, connector);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+                    return t == null ? null : t.toInstant();
+                }
+                return null;
+            }
+        }
+    }
+
+    private void touch(Connection c, String connector) throws SQLException {
+        ensureState(c, connector);
+        try (PreparedStatement ps = c.prepareStatement("update connector_state set last_sync_at = ? where connector = ?")) {
+            ps.setObject(1, now());
+            ps.setString(2, connector);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void ensureState(Connection c, String connector) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from connector_state where connector = ?")) {
+            ps.setString(1, connector);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into connector_state (connector) values (?)")) {
+            ps.setString(1, connector);
+            ps.executeUpdate();
+        }
+    }
+
+    private OffsetDateTime now() {
+        return clock.instant().atOffset(ZoneOffset.UTC);
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new RegisterException("outbox operation failed", e);
+        }
+    }
+}
