@@ -1,0 +1,220 @@
+package io.lethe.dispatch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.lethe.support.ApiClient.Response;
+import io.lethe.support.HubTestSupport;
+import io.lethe.support.TestDatabase;
+import io.lethe.support.VendorFakes;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Vendors misbehave as real ones do; dispatch retries, waits, parks or escalates, and never drops a command. */
+class DispatchFaultsTest extends HubTestSupport {
+
+    static final String DPO = "dpo@example.org";
+    VendorFakes fakes;
+    GreenMail mail;
+
+    @Override
+    protected String databaseKind() {
+        return TestDatabase.H2;
+    }
+
+    @Override
+    protected Properties extraProperties() {
+        fakes = new VendorFakes();
+        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        Properties p = fakes.hubProperties();
+        p.put("lethe.smtp.url", "smtp://localhost:" + mail.getSmtp().getPort());
+        p.put("lethe.dpo.email", DPO);
+        p.put("camel.component.http.response-timeout", "1000");
+        return p;
+    }
+
+    @AfterAll
+    void stopFakes() {
+        fakes.close();
+        mail.stop();
+    }
+
+    @BeforeEach
+    void healthyVendorsAndNoParking() throws Exception {
+        fakes.reset();
+        mail.purgeEmailFromAllMailboxes();
+        try (var c = database.connect(); var s = c.createStatement()) {
+            s.executeUpdate("update connector_state set parked_until = null");
+        }
+    }
+
+    String withdraw(String email) {
+        Response r = api.post("/api/v1/consents", ADMIN_KEY, """
+                {"subject": {"email": "%s"}, "purpose": "email_marketing", "status": "withdrawn"}""".formatted(email));
+        assertThat(r.status()).isEqualTo(201);
+        return r.json().path("subjectId").asText();
+    }
+
+    JsonNode vendorState(String subjectId, String vendor) {
+        for (JsonNode v : api.get("/api/v1/subjects/" + subjectId + "/vendors", ADMIN_KEY).json().path("vendors")) {
+            if (v.path("vendor").asText().equals(vendor)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    List<String> outcomes(String subjectId, String vendor) {
+        return api.get("/api/v1/sync-log?vendor=" + vendor + "&subjectId=" + subjectId, ADMIN_KEY).json().path("entries")
+                .findValuesAsText("outcome");
+    }
+
+    void hubspotAnswers(String... statuses) {
+        String state = Scenario.STARTED;
+        for (int i = 0; i < statuses.length; i++) {
+            String next = i == statuses.length - 1 ? "done" : "step" + (i + 1);
+            fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).inScenario("hubspot").whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(Integer.parseInt(statuses[i]))
+                            .withHeader("Content-Type", "application/json").withBody("{\"status\":\"error\"}"))
+                    .willSetStateTo(next));
+            state = next;
+        }
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).inScenario("hubspot").whenScenarioStateIs(state)
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}")));
+    }
+
+    @Test
+    void a_burst_of_5xx_is_retried_until_delivered_and_each_attempt_is_logged() {
+        hubspotAnswers("503", "500", "502");
+        String subjectId = withdraw("burst@example.com");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(vendorState(subjectId, "hubspot").path("status").asText()).isEqualTo("done"));
+        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).hasSize(4);
+        List<String> outcomes = outcomes(subjectId, "hubspot");
+        assertThat(outcomes).startsWith("failed", "failed", "failed").endsWith("delivered");
+        JsonNode entries = api.get("/api/v1/sync-log?vendor=hubspot&subjectId=" + subjectId, ADMIN_KEY).json()
+                .path("entries");
+        assertThat(entries.get(0).path("httpStatus").asInt()).isEqualTo(503);
+    }
+
+    @Test
+    void retry_after_is_honoured_never_earlier() {
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).inScenario("ra").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\","
+                                + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}"))
+                .willSetStateTo("ok"));
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).inScenario("ra").whenScenarioStateIs("ok")
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}")));
+        String subjectId = withdraw("patient@example.com");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(vendorState(subjectId, "hubspot").path("status").asText()).isEqualTo("done"));
+        List<LoggedRequest> calls = fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)));
+        assertThat(calls).hasSize(2);
+        long waited = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
+        assertThat(waited).isGreaterThanOrEqualTo(2000);
+        assertThat(outcomes(subjectId, "hubspot")).containsExactly("rate_limited", "delivered");
+    }
+
+    @Test
+    void hubspots_daily_limit_parks_the_connector_instead_of_hammering_it() {
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).willReturn(aResponse().withStatus(429)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"error\",\"message\":\"You have reached your daily limit.\","
+                        + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"DAILY\"}")));
+        String subjectId = withdraw("daily@example.com");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(connector("hubspot").path("health").asText()).isEqualTo("parked"));
+        int calls = fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT))).size();
+        withdraw("daily2@example.com");
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).hasSize(calls);
+        assertThat(vendorState(subjectId, "hubspot").path("status").asText()).isEqualTo("pending");
+        assertThat(connector("hubspot").path("pending").asLong()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void salesforce_request_limit_exceeded_parks_the_connector() {
+        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/")).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/json")
+                .withBody("[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]")));
+        String subjectId = withdraw("sflimit@example.com");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(connector("salesforce").path("health").asText()).isEqualTo("parked"));
+        assertThat(vendorState(subjectId, "salesforce").path("status").asText()).isEqualTo("pending");
+        assertThat(outcomes(subjectId, "salesforce")).contains("parked");
+    }
+
+    @Test
+    void a_refused_call_waits_for_a_person_and_mails_the_dpo_once() throws Exception {
+        fakes.mailchimp.stubFor(post(urlPathEqualTo("/3.0/lists/list-a")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"type\":\"https://mailchimp.com/developer/marketing/docs/errors/\",\"title\":\"API Key Invalid\","
+                        + "\"status\":401,\"detail\":\"Your API key may be invalid.\",\"instance\":\"x\"}")));
+        String subjectId = withdraw("refused@example.com");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(vendorState(subjectId, "mailchimp").path("status").asText()).isEqualTo("action_required"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> mail.getReceivedMessages().length >= 1);
+        MimeMessage[] messages = mail.getReceivedMessages();
+        assertThat(messages).hasSize(1);
+        assertThat(messages[0].getAllRecipients()[0].toString()).isEqualTo(DPO);
+        assertThat(messages[0].getSubject()).contains("mailchimp");
+        String body = GreenMailUtil.getBody(messages[0]);
+        assertThat(body).contains(subjectId).doesNotContain("refused@example.com");
+        assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a")))).hasSize(1);
+    }
+
+    @Test
+    void a_vendor_down_for_a_while_gets_the_opt_out_once_it_is_back() {
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT))
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        String subjectId = withdraw("outage@example.com");
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcomes(subjectId, "hubspot").contains("retry_scheduled"));
+        fakes.reset();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(vendorState(subjectId, "hubspot").path("status").asText()).isEqualTo("done"));
+    }
+
+    @Test
+    void a_slow_vendor_times_out_and_is_retried() {
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}").withFixedDelay(2500)).willSetStateTo("fast"));
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).inScenario("slow").whenScenarioStateIs("fast")
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}")));
+        String subjectId = withdraw("slow@example.com");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(vendorState(subjectId, "hubspot").path("status").asText()).isEqualTo("done"));
+        assertThat(outcomes(subjectId, "hubspot")).startsWith("failed").endsWith("delivered");
+    }
+
+    JsonNode connector(String id) {
+        for (JsonNode c : api.get("/api/v1/connectors", ADMIN_KEY).json()) {
+            if (c.path("id").asText().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no connector " + id);
+    }
+}
