@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lethe.db.Database;
+import io.lethe.support.HubProcess;
 import io.lethe.support.TestDatabase;
 
 /**

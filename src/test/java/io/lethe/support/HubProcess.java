@@ -1,4 +1,4 @@
-package io.lethe.bench;
+package io.lethe.support;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,25 +15,31 @@ import java.util.Map;
 import io.lethe.api.ApiKeys;
 
 /** The hub as an operator runs it: {@code java -jar target/lethe.jar}, in its own process, from the project root. */
-final class HubProcess implements AutoCloseable {
+public final class HubProcess implements AutoCloseable {
 
-    static final String KEY = "bench-admin-key";
+    public static final String KEY = "bench-admin-key";
 
-    final int port;
-    final Process process;
+    public final int port;
+    public final Process process;
     final long startedNanos;
+    public final Path dataDir;
 
-    private HubProcess(int port, Process process, long startedNanos) {
+    private HubProcess(int port, Process process, long startedNanos, Path dataDir) {
         this.port = port;
         this.process = process;
         this.startedNanos = startedNanos;
+        this.dataDir = dataDir;
     }
 
-    static HubProcess start(Map<String, String> env, Path logFile) throws IOException {
+    public static HubProcess start(Map<String, String> env, Path logFile) throws IOException {
+        return start(env, logFile, Files.createTempDirectory("lethe-data-"));
+    }
+
+    /** Starts on {@code dataDir} (reuse one to restart the same hub). */
+    public static HubProcess start(Map<String, String> env, Path logFile, Path dataDir) throws IOException {
         int port = freePort();
-        Path dataDir = Files.createTempDirectory("lethe-bench-data-");
         ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/lethe.jar")
-                .redirectErrorStream(true).redirectOutput(logFile.toFile());
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().put("LETHE_HTTP_PORT", String.valueOf(port));
         pb.environment().put("LETHE_DATA_DIR", dataDir.toString());
         pb.environment().put("LETHE_API_KEYS", "bench:admin:" + ApiKeys.sha256Hex(KEY));
@@ -41,11 +47,11 @@ final class HubProcess implements AutoCloseable {
                 + "lethe;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         pb.environment().putAll(env);
         long t0 = System.nanoTime();
-        return new HubProcess(port, pb.start(), t0);
+        return new HubProcess(port, pb.start(), t0, dataDir);
     }
 
     /** Seconds from process start until {@code /observe/health} answers 200. */
-    double awaitHealthy(HttpClient http) throws Exception {
+    public double awaitHealthy(HttpClient http) throws Exception {
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
                 .timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -65,13 +71,19 @@ final class HubProcess implements AutoCloseable {
         throw new IllegalStateException("hub not healthy within 60 s");
     }
 
+    /** kill -9: no shutdown hook, no graceful stop. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     @Override
     public void close() throws Exception {
         process.destroy();
         process.waitFor();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
