@@ -17,6 +17,10 @@ public final class Main {
         org.apache.camel.main.Main main = new org.apache.camel.main.Main();
         main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
         main.configure().addConfiguration(io.lethe.config.HubConfiguration.class);
+        if (args.length > 0 && args[0].equals("demo")) {
+            io.lethe.demo.Demo.configure(main, System.out);
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         System.exit(main.run(args));
     }
 }
