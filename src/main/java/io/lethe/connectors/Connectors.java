@@ -54,7 +54,11 @@ public final class Connectors {
                 }
                 values.put(p.name(), value == null ? "" : value);
             }
-            enabled.put(id, new Connector(d, values, adapters.get(d.adapter())));
+            VendorAdapter adapter = adapters.get(d.adapter());
+            if (d.pushOptIns() && adapter != null && !adapter.canPushOptIns()) {
+                problems.add(d.file() + ": pushOptIns: the " + d.adapter() + " adapter cannot push opt-ins safely");
+            }
+            enabled.put(id, new Connector(d, values, adapter));
         }
         if (!problems.isEmpty()) {
             throw new InvalidConnectorException(problems);

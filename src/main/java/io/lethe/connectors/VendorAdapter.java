@@ -15,6 +15,10 @@ public interface VendorAdapter {
      * Pushes a grant, only for connectors whose descriptor says {@code pushOptIns: true}. Adapters that cannot do it
      * safely (it usually needs the vendor's own double opt-in) refuse each target.
      */
+    default boolean canPushOptIns() {
+        return false;
+    }
+
     default List<TargetOutcome> optIn(Connector connector, List<Target> targets) {
         return targets.stream().map(t -> TargetOutcome.rejected(t.commandId(), 0,
                 "this connector does not push opt-ins")).toList();

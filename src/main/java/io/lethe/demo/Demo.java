@@ -40,7 +40,7 @@ public final class Demo {
 
         main.addOverrideProperty("lethe.data-dir", "./data/demo");
         main.addOverrideProperty("lethe.db.url",
-                "jdbc:h2:file:./data/demo/lethe;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+                "jdbc:h2:file:./data/demo/lethe;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=65536;DB_CLOSE_ON_EXIT=FALSE");
         main.addOverrideProperty("lethe.api-keys", "demo-admin:admin:" + ApiKeys.sha256Hex(adminKey));
         main.addOverrideProperty("lethe.connectors", "hubspot,mailchimp,salesforce");
         main.addOverrideProperty("lethe.hubspot.base-url", hubspot.baseUrl());

@@ -15,18 +15,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
 /** HubSpot's communication preferences v4, with its bearer auth and 100-requests-per-10-seconds limit. */
-final class HubSpotSandbox extends Sandbox {
+public final class HubSpotSandbox extends Sandbox {
 
-    static final String TOKEN = "demo-hubspot-token";
+    public static final String TOKEN = "demo-hubspot-token";
     private static final String PREFIX = "/communication-preferences/v4/statuses/";
     private final Map<String, String> status = new ConcurrentHashMap<>();
     private final Deque<Long> window = new ArrayDeque<>();
 
-    HubSpotSandbox(int port) throws IOException {
+    public HubSpotSandbox(int port) throws IOException {
         super(port);
     }
 
-    void seed(String email) {
+    public void seed(String email) {
         status.put(email.toLowerCase(Locale.ROOT), "SUBSCRIBED");
     }
 
@@ -61,6 +61,7 @@ final class HubSpotSandbox extends Sandbox {
             body.path("inputs").forEach(input -> {
                 String email = input.asText().toLowerCase(Locale.ROOT);
                 status.put(email, "UNSUBSCRIBED");
+                markOptedOut(email);
                 ObjectNode result = results.addObject();
                 result.put("subscriberIdString", email);
                 result.putArray("wideStatuses").addObject().put("wideStatusType", "PORTAL_WIDE")

@@ -18,20 +18,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
 /** Mailchimp Marketing API 3.0 lists and members, with Basic auth, problem+json errors and 10 concurrent connections. */
-final class MailchimpSandbox extends Sandbox {
+public final class MailchimpSandbox extends Sandbox {
 
-    static final String API_KEY = "demo0000000000000000000000000000-us14";
+    public static final String API_KEY = "demo0000000000000000000000000000-us14";
     private final Map<String, Map<String, ObjectNode>> lists = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    MailchimpSandbox(int port, String... listIds) throws IOException {
+    public MailchimpSandbox(int port, String... listIds) throws IOException {
         super(port);
         for (String id : listIds) {
             lists.put(id, new ConcurrentHashMap<>());
         }
     }
 
-    void seed(String listId, String email) {
+    public void seed(String listId, String email) {
         ObjectNode member = JSON.createObjectNode();
         member.put("id", hash(email)).put("email_address", email.toLowerCase(Locale.ROOT)).put("status", "subscribed");
         lists.get(listId).put(hash(email), member);
@@ -113,6 +113,9 @@ final class MailchimpSandbox extends Sandbox {
             ObjectNode member = existing != null ? existing : JSON.createObjectNode();
             member.put("id", hash).put("email_address", email).put("status", m.path("status").asText("subscribed"));
             members.put(hash, member);
+            if (member.path("status").asText().equals("unsubscribed")) {
+                markOptedOut(email);
+            }
             (existing != null ? updated : created).add(member.deepCopy());
         }
         response.put("total_created", created.size()).put("total_updated", updated.size())

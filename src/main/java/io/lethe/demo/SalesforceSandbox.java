@@ -21,21 +21,21 @@ import com.sun.net.httpserver.HttpExchange;
  * Salesforce's OAuth token endpoint, SOQL query of Contacts by e-mail and sObject collection updates, with its error
  * envelope (a JSON array of {message, errorCode}).
  */
-final class SalesforceSandbox extends Sandbox {
+public final class SalesforceSandbox extends Sandbox {
 
-    static final String CLIENT_ID = "demo-client-id";
-    static final String CLIENT_SECRET = "demo-client-secret";
-    static final String REFRESH_TOKEN = "demo-refresh-token";
+    public static final String CLIENT_ID = "demo-client-id";
+    public static final String CLIENT_SECRET = "demo-client-secret";
+    public static final String REFRESH_TOKEN = "demo-refresh-token";
     private static final String ACCESS_TOKEN = "00Ddemo!access";
     private static final Pattern LITERAL = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'");
     private final Map<String, ObjectNode> records = new ConcurrentHashMap<>();
     private int next = 1;
 
-    SalesforceSandbox(int port) throws IOException {
+    public SalesforceSandbox(int port) throws IOException {
         super(port);
     }
 
-    synchronized void seed(String email) {
+    public synchronized void seed(String email) {
         String individual = String.format("0PK00000000%04dAAA", next);
         String contact = String.format("00300000000%04dAAA", next++);
         ObjectNode i = JSON.createObjectNode();
@@ -48,6 +48,11 @@ final class SalesforceSandbox extends Sandbox {
         c.put("Id", contact).put("Email", email.toLowerCase(Locale.ROOT)).put("HasOptedOutOfEmail", false)
                 .put("IndividualId", individual);
         records.put(contact, c);
+    }
+
+    @Override
+    boolean countsAsApiCall(String path) {
+        return !path.startsWith("/services/oauth2/");
     }
 
     @Override
@@ -125,6 +130,9 @@ final class SalesforceSandbox extends Sandbox {
                 }
             });
             result.put("success", true).putArray("errors");
+            if (record.has("Email") && record.path("HasOptedOutOfEmail").asBoolean()) {
+                markOptedOut(record.path("Email").asText());
+            }
         }
         json(exchange, 200, results);
     }

@@ -18,19 +18,27 @@ import com.sun.net.httpserver.HttpServer;
  * API (paths, bodies, status codes, auth and limits) and keeps its contacts in memory. {@code GET /_sandbox/contacts}
  * shows what the vendor now holds, so a newcomer can watch an opt-out arrive.
  */
-abstract class Sandbox implements AutoCloseable {
+public abstract class Sandbox implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<String, Long> optedOutAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     Sandbox(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        executor = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "sandbox");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -40,10 +48,31 @@ abstract class Sandbox implements AutoCloseable {
                 send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(contacts()));
                 return;
             }
+            if (countsAsApiCall(exchange.getRequestURI().getPath())) {
+                calls.incrementAndGet();
+            }
             handle(exchange);
         } catch (RuntimeException e) {
             send(exchange, 500, "application/json", "{\"message\":\"sandbox error\"}");
         }
+    }
+
+    /** Vendor API calls answered so far (log-in calls excluded), for the propagation benchmark. */
+    public int calls() {
+        return calls.get();
+    }
+
+    /** When this vendor first recorded an opt-out of the address (epoch ms), or null. */
+    public Long optedOutAt(String email) {
+        return optedOutAt.get(email.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    void markOptedOut(String email) {
+        optedOutAt.putIfAbsent(email.toLowerCase(java.util.Locale.ROOT), System.currentTimeMillis());
+    }
+
+    boolean countsAsApiCall(String path) {
+        return true;
     }
 
     /** Answers one vendor API call. */
@@ -79,5 +108,6 @@ abstract class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

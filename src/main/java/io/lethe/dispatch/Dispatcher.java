@@ -105,6 +105,7 @@ public final class Dispatcher {
             entries.add(entry(c, o.outcome(), o.httpStatus(), o.detail()));
         }
         outbox.finish(results, entries, batch.connector());
+        exchange.removeProperty("lethe.batch"); // finished: a later failure in this exchange is not this batch's
         if (!rejected.isEmpty()) {
             notifyDpo(batch.connector(), rejected, "the vendor refused these subjects individually");
         }
@@ -149,6 +150,10 @@ public final class Dispatcher {
     public void reschedule(Exchange exchange) {
         Batch batch = batchOf(exchange);
         Throwable failure = failure(exchange);
+        if (batch == null) { // failed before anything was claimed (e.g. the database is shutting down)
+            LOG.warn("Dispatch could not claim: {}", describe(failure));
+            return;
+        }
         Instant now = clock.instant();
         Instant notBefore;
         String outcome;
@@ -209,7 +214,7 @@ public final class Dispatcher {
 
     private static Batch batchOf(Exchange exchange) {
         Batch batch = exchange.getProperty("lethe.batch", Batch.class);
-        return batch != null ? batch : exchange.getMessage().getBody(Batch.class);
+        return batch != null ? batch : exchange.getMessage().getBody() instanceof Batch b ? b : null;
     }
 
     private static SyncEntry entry(Command c, String outcome, Integer status, String detail) {

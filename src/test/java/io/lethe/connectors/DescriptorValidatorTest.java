@@ -113,6 +113,14 @@ class DescriptorValidatorTest {
     }
 
     @Test
+    void pushing_opt_ins_is_refused_for_an_adapter_that_cannot_do_it_safely() throws Exception {
+        Files.writeString(dir.resolve("acme.yaml"), VALID + "pushOptIns: true\n");
+        assertThatThrownBy(() -> Connectors.load(dir, "acme", validator, key -> "t",
+                Map.of("hubspot", new io.lethe.connectors.vendors.HubSpotAdapter(null))))
+                .hasMessageContaining("pushOptIns: the hubspot adapter cannot push opt-ins safely");
+    }
+
+    @Test
     void the_mailchimp_base_url_defaults_to_the_keys_data_centre() {
         Connectors c = Connectors.load(Path.of("connectors"), "mailchimp", validator, key -> switch (key) {
             case "lethe.mailchimp.api-key" -> "abc123-us14";

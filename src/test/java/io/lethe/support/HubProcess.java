@@ -44,7 +44,7 @@ public final class HubProcess implements AutoCloseable {
         pb.environment().put("LETHE_DATA_DIR", dataDir.toString());
         pb.environment().put("LETHE_API_KEYS", "bench:admin:" + ApiKeys.sha256Hex(KEY));
         pb.environment().putIfAbsent("LETHE_DB_URL", "jdbc:h2:file:" + dataDir + File.separator
-                + "lethe;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+                + "lethe;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=65536;DB_CLOSE_ON_EXIT=FALSE");
         pb.environment().putAll(env);
         long t0 = System.nanoTime();
         return new HubProcess(port, pb.start(), t0, dataDir);

@@ -43,20 +43,35 @@ public final class MailchimpAdapter implements VendorAdapter {
 
     @Override
     public List<TargetOutcome> optOut(Connector connector, List<Target> targets) {
+        return setStatus(connector, targets, "unsubscribed");
+    }
+
+    /** Opt-in as "pending": Mailchimp then sends its own double opt-in confirmation; nobody is subscribed outright. */
+    @Override
+    public List<TargetOutcome> optIn(Connector connector, List<Target> targets) {
+        return setStatus(connector, targets, "pending");
+    }
+
+    @Override
+    public boolean canPushOptIns() {
+        return true;
+    }
+
+    private List<TargetOutcome> setStatus(Connector connector, List<Target> targets, String status) {
         var op = connector.descriptor().operation("optOut");
         Set<String> emails = new LinkedHashSet<>();
         targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
         Map<String, String> errorByEmail = new HashMap<>();
-        int status = 200;
+        int httpStatus = 200;
         for (String listId : listIds(connector)) {
             ObjectNode body = JSON.createObjectNode();
             ArrayNode members = body.putArray("members");
-            emails.forEach(e -> members.addObject().put("email_address", e).put("status", "unsubscribed"));
+            emails.forEach(e -> members.addObject().put("email_address", e).put("status", status));
             body.put("update_existing", true);
             String url = connector.resolve(op.endpoint()).replace("{listId}", listId);
             VendorHttp.Response r = http.expectSuccess(http.call(op.method(), url,
                     connector.authorization(op), body.toString()), "Mailchimp list batch");
-            status = r.status();
+            httpStatus = r.status();
             try {
                 for (JsonNode error : JSON.readTree(r.body()).path("errors")) {
                     errorByEmail.put(error.path("email_address").asText("").toLowerCase(Locale.ROOT),
@@ -71,8 +86,8 @@ public final class MailchimpAdapter implements VendorAdapter {
             String code = t.emails().stream().map(e -> errorByEmail.get(e.toLowerCase(Locale.ROOT)))
                     .filter(c -> c != null).findFirst().orElse(null);
             outcomes.add(code == null
-                    ? TargetOutcome.delivered(t.commandId(), status, "unsubscribed in " + listIds(connector).size() + " list(s)")
-                    : TargetOutcome.rejected(t.commandId(), status, "Mailchimp member error " + code));
+                    ? TargetOutcome.delivered(t.commandId(), httpStatus, status + " in " + listIds(connector).size() + " list(s)")
+                    : TargetOutcome.rejected(t.commandId(), httpStatus, "Mailchimp member error " + code));
         }
         return outcomes;
     }

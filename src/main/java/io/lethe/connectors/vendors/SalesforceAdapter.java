@@ -74,6 +74,21 @@ public final class SalesforceAdapter implements VendorAdapter {
 
     @Override
     public List<TargetOutcome> optOut(Connector connector, List<Target> targets) {
+        return setFlags(connector, targets, true);
+    }
+
+    /** Opt-in clears the purpose's opt-out flag. */
+    @Override
+    public List<TargetOutcome> optIn(Connector connector, List<Target> targets) {
+        return setFlags(connector, targets, false);
+    }
+
+    @Override
+    public boolean canPushOptIns() {
+        return true;
+    }
+
+    private List<TargetOutcome> setFlags(Connector connector, List<Target> targets, boolean optedOut) {
         Set<String> emails = new LinkedHashSet<>();
         targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
         Map<String, List<JsonNode>> contactsByEmail = findContacts(connector, emails);
@@ -97,7 +112,7 @@ public final class SalesforceAdapter implements VendorAdapter {
                         r.putObject("attributes").put("type", typeAndField[0]);
                         r.put("id", k);
                         return r;
-                    }).put(typeAndField[1], true);
+                    }).put(typeAndField[1], optedOut);
                     ids.add(id);
                 }
             }

@@ -1,0 +1,134 @@
+package io.lethe.bench;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import io.lethe.demo.HubSpotSandbox;
+import io.lethe.demo.MailchimpSandbox;
+import io.lethe.demo.SalesforceSandbox;
+import io.lethe.demo.Sandbox;
+import io.lethe.support.ApiClient;
+import io.lethe.support.HubProcess;
+import io.lethe.support.TestDatabase;
+
+/**
+ * Propagation benchmark (docs/benchmarks.md): opt-outs from a {@code java -jar} hub to the HubSpot, Mailchimp and
+ * Salesforce sandboxes, which enforce the vendors' real limits (HubSpot 100 requests / 10 s with 429, 100 inputs per
+ * batch; Mailchimp 500 members per batch, 10 connections; Salesforce 200 records per collection). Reports vendor
+ * calls against the minimum the batch limits allow, wall time against the rate-limit floor, and the latency of a
+ * single opt-out when the hub is idle. Arguments: [opt-outs] [idle samples] [h2|postgres] (defaults 10000, 40, h2;
+ * postgres needs LETHE_TEST_PG_URL).
+ */
+public final class PropagationBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int people = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        HubSpotSandbox hubspot = new HubSpotSandbox(0);
+        MailchimpSandbox mailchimp = new MailchimpSandbox(0, "bench-list");
+        SalesforceSandbox salesforce = new SalesforceSandbox(0);
+        List<Sandbox> all = List.of(hubspot, mailchimp, salesforce);
+        for (int i = 0; i < people + samples; i++) {
+            String email = "p" + i + "@bench.example.com";
+            hubspot.seed(email);
+            mailchimp.seed("bench-list", email);
+            salesforce.seed(email);
+        }
+        Map<String, String> env = Map.ofEntries(Map.entry("LETHE_CONNECTORS", "hubspot,mailchimp,salesforce"),
+                Map.entry("LETHE_HUBSPOT_BASE_URL", hubspot.baseUrl()), Map.entry("LETHE_HUBSPOT_TOKEN", HubSpotSandbox.TOKEN),
+                Map.entry("LETHE_MAILCHIMP_BASE_URL", mailchimp.baseUrl() + "/3.0"),
+                Map.entry("LETHE_MAILCHIMP_API_KEY", MailchimpSandbox.API_KEY),
+                Map.entry("LETHE_MAILCHIMP_LIST_IDS", "bench-list"),
+                Map.entry("LETHE_SALESFORCE_LOGIN_URL", salesforce.baseUrl()),
+                Map.entry("LETHE_SALESFORCE_CLIENT_ID", SalesforceSandbox.CLIENT_ID),
+                Map.entry("LETHE_SALESFORCE_CLIENT_SECRET", SalesforceSandbox.CLIENT_SECRET),
+                Map.entry("LETHE_SALESFORCE_REFRESH_TOKEN", SalesforceSandbox.REFRESH_TOKEN));
+        if (args.length > 2 && args[2].equals("postgres")) {
+            TestDatabase db = TestDatabase.postgres();
+            env = new java.util.HashMap<>(env);
+            env.put("LETHE_DB_URL", db.url());
+            env.put("LETHE_DB_USER", db.user());
+            env.put("LETHE_DB_PASSWORD", db.password());
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        try (HubProcess hub = HubProcess.start(env, Files.createTempFile("lethe-propagation-", ".log"))) {
+            hub.awaitHealthy(http);
+            ApiClient api = new ApiClient(hub.port);
+
+            // 1. Latency of a single opt-out when idle: POST until every vendor holds it.
+            List<Long> latencies = new ArrayList<>();
+            for (int i = people; i < people + samples; i++) {
+                String email = "p" + i + "@bench.example.com";
+                long t0 = System.currentTimeMillis();
+                api.post("/api/v1/consents", HubProcess.KEY, withdrawal(email));
+                while (all.stream().anyMatch(s -> s.optedOutAt(email) == null)) {
+                    Thread.sleep(5);
+                }
+                latencies.add(all.stream().mapToLong(s -> s.optedOutAt(email)).max().orElseThrow() - t0);
+                Thread.sleep(1500); // idle again: the next sample starts with nothing pending
+            }
+
+            // 2. Throughput: people opt-outs in batches of 1000, until every vendor holds every one.
+            int[] before = all.stream().mapToInt(Sandbox::calls).toArray();
+            long t0 = System.currentTimeMillis();
+            for (int from = 0; from < people; from += 1000) {
+                StringBuilder b = new StringBuilder("{\"events\":[");
+                for (int i = from; i < Math.min(people, from + 1000); i++) {
+                    b.append(i == from ? "" : ",").append(withdrawal("p" + i + "@bench.example.com"));
+                }
+                api.post("/api/v1/consents/batch", HubProcess.KEY, b.append("]}").toString());
+            }
+            long ingested = System.currentTimeMillis() - t0;
+            for (Sandbox s : all) {
+                for (int i = 0; i < people; i++) {
+                    while (s.optedOutAt("p" + i + "@bench.example.com") == null) {
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            long wall = System.currentTimeMillis() - t0;
+
+            int hubspotCalls = hubspot.calls() - before[0];
+            int mailchimpCalls = mailchimp.calls() - before[1];
+            int salesforceCalls = salesforce.calls() - before[2];
+            int hubspotMin = ceil(people, 100);
+            int mailchimpMin = ceil(people, 500);
+            int salesforceMin = 2 * ceil(people, 200); // one query and one collection update per 200
+            double floorSeconds = hubspotMin * 10.0 / 100; // HubSpot: 100 requests per 10 s sustained
+            Collections.sort(latencies);
+            System.out.println();
+            System.out.printf("| vendor | calls | minimum under batch limits | ratio |%n|---|---|---|---|%n");
+            System.out.printf("| HubSpot | %d | %d | %.2f |%n", hubspotCalls, hubspotMin, (double) hubspotCalls / hubspotMin);
+            System.out.printf("| Mailchimp | %d | %d | %.2f |%n", mailchimpCalls, mailchimpMin,
+                    (double) mailchimpCalls / mailchimpMin);
+            System.out.printf("| Salesforce | %d | %d | %.2f |%n", salesforceCalls, salesforceMin,
+                    (double) salesforceCalls / salesforceMin);
+            int total = hubspotCalls + mailchimpCalls + salesforceCalls;
+            int min = hubspotMin + mailchimpMin + salesforceMin;
+            System.out.printf("| all | %d | %d | %.2f |%n%n", total, min, (double) total / min);
+            System.out.printf("%d opt-outs: ingest %.1f s, every vendor holds every one after %.1f s; rate-limit floor"
+                    + " %.1f s (HubSpot %d calls at 100 per 10 s); ratio %.2f%n", people, ingested / 1000.0, wall / 1000.0,
+                    floorSeconds, hubspotMin, wall / 1000.0 / floorSeconds);
+            System.out.printf("Single opt-out when idle, POST to held by all three vendors, %d samples: median %d ms,"
+                    + " p99 %d ms, max %d ms%n", latencies.size(), latencies.get(latencies.size() / 2),
+                    latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1), latencies.get(latencies.size() - 1));
+        } finally {
+            all.forEach(Sandbox::close);
+        }
+    }
+
+    private static String withdrawal(String email) {
+        return "{\"subject\":{\"email\":\"" + email + "\"},\"purpose\":\"email_marketing\",\"status\":\"withdrawn\"}";
+    }
+
+    private static int ceil(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private PropagationBenchmark() {
+    }
+}

@@ -1,0 +1,63 @@
+package io.lethe.dispatch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.support.HubTestSupport;
+import io.lethe.support.TestDatabase;
+import io.lethe.support.VendorFakes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** pushOptIns is a per-connector choice: off by default, and when on, Mailchimp gets "pending" (its double opt-in). */
+class OptInPushTest extends HubTestSupport {
+
+    VendorFakes fakes;
+
+    @Override
+    protected String databaseKind() {
+        return TestDatabase.H2;
+    }
+
+    @Override
+    protected Properties extraProperties() {
+        fakes = new VendorFakes();
+        try {
+            Path dir = Files.createTempDirectory("lethe-connectors-");
+            Files.writeString(dir.resolve("mailchimp.yaml"), Files.readString(Path.of("connectors/mailchimp.yaml"))
+                    .replace("pushOptIns: false", "pushOptIns: true"));
+            Files.copy(Path.of("connectors/hubspot.yaml"), dir.resolve("hubspot.yaml"));
+            Properties p = fakes.hubProperties();
+            p.put("lethe.connectors-dir", dir.toString());
+            p.put("lethe.connectors", "mailchimp,hubspot");
+            return p;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    void stopFakes() {
+        fakes.close();
+    }
+
+    @Test
+    void a_grant_reaches_only_connectors_that_push_opt_ins_and_asks_for_double_opt_in() throws Exception {
+        api.post("/api/v1/consents", ADMIN_KEY,
+                "{\"subject\":{\"email\":\"new@example.com\"},\"purpose\":\"email_marketing\",\"status\":\"granted\"}");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a")))).hasSize(1));
+        JsonNode body = OptOutPropagationTest.body(
+                fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a"))).get(0));
+        assertThat(body.path("members").get(0).path("status").asText()).isEqualTo("pending");
+        assertThat(fakes.hubspot.getAllServeEvents()).isEmpty();
+    }
+}
