@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.db.Transactions;
 import io.lethe.register.RegisterException;
 
 /**
@@ -87,17 +88,11 @@ public final class SyncLog {
 
     /** Appends in a transaction of its own. */
     public void append(List<SyncEntry> entries) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            Transactions.inTransaction(dataSource, c -> {
                 append(c, entries);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new RegisterException("appending to the sync log failed", e);
         }

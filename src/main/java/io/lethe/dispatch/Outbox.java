@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 
 import io.lethe.audit.SyncEntry;
 import io.lethe.audit.SyncLog;
+import io.lethe.db.Transactions;
 import io.lethe.register.RegisterException;
 
 /**
@@ -321,24 +322,9 @@ public final class Outbox {
         return clock.instant().atOffset(ZoneOffset.UTC);
     }
 
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        try {
+            return Transactions.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw new RegisterException("outbox operation failed", e);
         }

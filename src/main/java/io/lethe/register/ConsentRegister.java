@@ -22,6 +22,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lethe.db.Transactions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,18 +61,8 @@ public final class ConsentRegister {
     public List<RecordOutcome> record(List<NewConsent> consents) {
         SQLException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    List<RecordOutcome> outcomes = new Recording(connection).run(consents);
-                    connection.commit();
-                    return outcomes;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
+            try {
+                return Transactions.inTransaction(dataSource, connection -> new Recording(connection).run(consents));
             } catch (SQLException e) {
                 if (!isUniqueViolation(e)) {
                     throw new RegisterException("recording consent failed", e);
