@@ -2,7 +2,11 @@ package io.lethe.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +15,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.lethe.api.AccessPolicy;
 import io.lethe.api.AuditApi;
 import io.lethe.api.ConnectorApi;
+import io.lethe.api.RequestsApi;
+import io.lethe.mail.Templates;
+import io.lethe.requests.Deadlines;
+import io.lethe.requests.RequestService;
 import io.lethe.audit.SyncLog;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
@@ -97,6 +105,13 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);
+        Deadlines deadlines = new Deadlines(ZoneId.of(settings.get("lethe.requests.zone")),
+                Arrays.stream(settings.optional("lethe.requests.holidays").split(",")).map(String::strip)
+                        .filter(d -> !d.isEmpty()).map(LocalDate::parse).collect(Collectors.toSet()));
+        RequestService requestService = new RequestService(dataSource, register, outbox, connectors, deadlines, mailer,
+                new Templates(Path.of(settings.get("lethe.mail.templates"))), settings.get("lethe.public-url"),
+                settings.optional("lethe.dpo.email"), clock);
+        outbox.addListener(requestService);
         context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
 
         // API
@@ -112,6 +127,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
         registry.bind("auditApi", new AuditApi(syncLog, responses));
+        registry.bind("requestService", requestService);
+        registry.bind("requestsApi", new RequestsApi(requestService, json, responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, register, responses));
     }
 }

@@ -24,6 +24,16 @@ public interface VendorAdapter {
                 "this connector does not push opt-ins")).toList();
     }
 
+    /**
+     * Erases each target with the vendor's real erasure call, then reads back: {@code verified} when the vendor no
+     * longer returns the person, {@code completed} when it cannot be read back, {@code not_found} when it never held
+     * them, {@code still_present} when it still returns them after the call.
+     */
+    default List<TargetOutcome> erase(Connector connector, List<Target> targets) {
+        return targets.stream().map(t -> TargetOutcome.rejected(t.commandId(), 0,
+                "this connector cannot erase through an API")).toList();
+    }
+
     /** One person in a batch: the command, and the e-mail addresses the register holds for the subject. */
     record Target(long commandId, String subjectId, String purpose, List<String> emails) {
     }
@@ -39,6 +49,10 @@ public interface VendorAdapter {
 
         public static TargetOutcome notFound(long id, int status, String detail) {
             return new TargetOutcome(id, "not_found", status, detail);
+        }
+
+        public static TargetOutcome of(long id, String outcome, int status, String detail) {
+            return new TargetOutcome(id, outcome, status, detail);
         }
 
         public static TargetOutcome rejected(long id, int status, String detail) {

@@ -75,8 +75,11 @@ public final class Dispatcher {
         }
         VendorAdapter adapter = connector.adapter();
         for (Map.Entry<String, List<Target>> group : byAction.entrySet()) {
-            outcomes.addAll(group.getKey().equals("opt_in") ? adapter.optIn(connector, group.getValue())
-                    : adapter.optOut(connector, group.getValue()));
+            outcomes.addAll(switch (group.getKey()) {
+                case "opt_in" -> adapter.optIn(connector, group.getValue());
+                case "erase" -> adapter.erase(connector, group.getValue());
+                default -> adapter.optOut(connector, group.getValue());
+            });
         }
         exchange.getMessage().setBody(outcomes);
     }
@@ -94,7 +97,7 @@ public final class Dispatcher {
         for (TargetOutcome o : outcomes) {
             Command c = byId.get(o.commandId());
             String status = switch (o.outcome()) {
-                case "delivered", "not_found" -> "done";
+                case "delivered", "not_found", "verified", "completed" -> "done";
                 case "skipped" -> "skipped";
                 default -> "action_required";
             };
@@ -104,7 +107,7 @@ public final class Dispatcher {
             results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail()));
             entries.add(entry(c, o.outcome(), o.httpStatus(), o.detail()));
         }
-        outbox.finish(results, entries, batch.connector());
+        outbox.finish(batch.commands(), results, entries, batch.connector());
         exchange.removeProperty("lethe.batch"); // finished: a later failure in this exchange is not this batch's
         if (!rejected.isEmpty()) {
             notifyDpo(batch.connector(), rejected, "the vendor refused these subjects individually");
@@ -185,7 +188,8 @@ public final class Dispatcher {
         Throwable failure = failure(exchange);
         Integer status = failure instanceof VendorException v ? v.httpStatus() : null;
         String detail = describe(failure);
-        outbox.finish(batch.commands().stream().map(c -> new Outbox.Result(c.id(), "action_required", "failed", detail))
+        outbox.finish(batch.commands(), batch.commands().stream()
+                .map(c -> new Outbox.Result(c.id(), "action_required", "failed", detail))
                 .toList(), batch.commands().stream().map(c -> entry(c, "action_required", status, detail)).toList(),
                 batch.connector());
         LOG.error("Connector {}: {} command(s) need action: {}", batch.connector(), batch.commands().size(), detail);
@@ -218,7 +222,7 @@ public final class Dispatcher {
     }
 
     private static SyncEntry entry(Command c, String outcome, Integer status, String detail) {
-        return SyncEntry.of(c.connector(), c.subjectId(), null, c.action(), outcome, status, c.attempts(),
+        return SyncEntry.of(c.connector(), c.subjectId(), c.requestId(), c.action(), outcome, status, c.attempts(),
                 (c.purpose() == null ? "" : c.purpose() + ": ") + (detail == null ? "" : detail));
     }
 

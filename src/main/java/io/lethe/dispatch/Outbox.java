@@ -44,7 +44,19 @@ public final class Outbox {
     }
 
     /** A command to write. */
-    public record NewCommand(String connector, String subjectId, String action, String purpose, String eventId) {
+    public record NewCommand(String connector, String subjectId, String action, String purpose, String eventId,
+            String requestId) {
+    }
+
+    /** Told of finished commands inside the transaction that finishes them (data-subject requests track them). */
+    public interface Listener {
+        void onFinished(Connection connection, List<Command> commands, List<Result> results) throws SQLException;
+    }
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
     }
 
     /** The final word on one command after a vendor call. */
@@ -62,17 +74,18 @@ public final class Outbox {
         }
         OffsetDateTime now = now();
         try (PreparedStatement ps = c.prepareStatement("insert into outbox_command (connector, subject_id, action,"
-                + " purpose, event_id, status, attempts, not_before, created_at, updated_at)"
-                + " values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)")) {
+                + " purpose, event_id, request_id, status, attempts, not_before, created_at, updated_at)"
+                + " values (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)")) {
             for (NewCommand cmd : commands) {
                 ps.setString(1, cmd.connector());
                 ps.setString(2, cmd.subjectId());
                 ps.setString(3, cmd.action());
                 ps.setString(4, cmd.purpose());
                 ps.setString(5, cmd.eventId());
-                ps.setObject(6, now);
+                ps.setString(6, cmd.requestId());
                 ps.setObject(7, now);
                 ps.setObject(8, now);
+                ps.setObject(9, now);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -134,14 +147,14 @@ public final class Outbox {
             }
             List<Command> claimed = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, action, purpose, event_id,"
-                    + " attempts from outbox_command where connector = ? and status = 'in_flight' and lease_owner = ?"
+                    + " request_id, attempts from outbox_command where connector = ? and status = 'in_flight' and lease_owner = ?"
                     + " order by id")) {
                 ps.setString(1, connector);
                 ps.setString(2, claimToken);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(new Command(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getInt(7)));
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8)));
                     }
                 }
             }
@@ -156,13 +169,26 @@ public final class Outbox {
     }
 
     /** Finishes commands and appends their sync-log entries atomically. */
-    public void finish(List<Result> results, List<SyncEntry> entries, String connector) {
+    public void finish(List<Command> commands, List<Result> results, List<SyncEntry> entries, String connector) {
         inTransaction(c -> {
             update(c, results, null);
             syncLog.append(c, entries);
             touch(c, connector);
+            for (Listener listener : listeners) {
+                listener.onFinished(c, commands, results);
+            }
             return null;
         });
+    }
+
+    /** A cancelled request's commands that have not gone out yet are skipped. */
+    public void skipRequest(Connection c, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'skipped', outcome = 'skipped',"
+                + " detail = 'request cancelled', updated_at = ? where request_id = ? and status = 'pending'")) {
+            ps.setObject(1, now());
+            ps.setString(2, requestId);
+            ps.executeUpdate();
+        }
     }
 
     /** Puts commands back for a later attempt (not before {@code notBefore}), logging why. */

@@ -36,10 +36,10 @@ public final class OutboxWriter implements ConsentListener {
                 }
                 if (consent.status() != ConsentStatus.GRANTED) {
                     commands.add(new Outbox.NewCommand(connector.id(), consent.subjectId(), "opt_out", consent.purpose(),
-                            consent.eventId()));
+                            consent.eventId(), null));
                 } else if (connector.descriptor().pushOptIns()) {
                     commands.add(new Outbox.NewCommand(connector.id(), consent.subjectId(), "opt_in", consent.purpose(),
-                            consent.eventId()));
+                            consent.eventId(), null));
                 }
             }
         }

@@ -73,6 +73,59 @@ public final class ConsentRegister {
         throw new RegisterException("recording consent kept colliding with concurrent writers", last);
     }
 
+    /**
+     * The subject these identities name, created (with no consent on record) when none does; empty when they name
+     * two different subjects.
+     */
+    public Optional<String> resolveSubject(Map<IdentityKind, String> identities) {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return Optional.ofNullable(Transactions.inTransaction(dataSource, c -> new Recording(c).resolve(identities)));
+            } catch (SQLException e) {
+                if (!isUniqueViolation(e)) {
+                    throw new RegisterException("resolving a subject failed", e);
+                }
+                last = e;
+            }
+        }
+        throw new RegisterException("resolving a subject kept colliding with concurrent writers", last);
+    }
+
+    /**
+     * Crypto-shreds a subject within the caller's transaction: its data key is destroyed (so its sealed identities
+     * and consent evidence can never be opened again), its identities are removed, and their keyed lookup hashes go
+     * to the suppression register with the request that erased them. Consent history keeps only ids, purposes and
+     * dates.
+     */
+    public int shred(Connection c, String subjectId, String requestId) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        int identities;
+        try (PreparedStatement ps = c.prepareStatement("insert into suppression (lookup_hash, kind, request_id, erased_at)"
+                + " select lookup_hash, kind, ?, ? from subject_identity i where subject_id = ? and not exists"
+                + " (select 1 from suppression s where s.lookup_hash = i.lookup_hash)")) {
+            ps.setString(1, requestId);
+            ps.setObject(2, now);
+            ps.setString(3, subjectId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("delete from subject_identity where subject_id = ?")) {
+            ps.setString(1, subjectId);
+            identities = ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("update subject set data_key = null where id = ?")) {
+            ps.setString(1, subjectId);
+            ps.executeUpdate();
+        }
+        return identities;
+    }
+
+    /** Whether an identity belongs to someone erased earlier (the suppression register). */
+    public boolean isSuppressed(IdentityKind kind, String normalisedValue) {
+        return query("select 1 from suppression where lookup_hash = ?",
+                ps -> ps.setString(1, keys.lookupHash(kind, normalisedValue)), rs -> true).isPresent();
+    }
+
     public Optional<String> findSubject(IdentityKind kind, String normalisedValue) {
         String sql = "select subject_id from subject_identity where lookup_hash = ?";
         return query(sql, ps -> ps.setString(1, keys.lookupHash(kind, normalisedValue)), rs -> rs.getString(1));
@@ -270,22 +323,11 @@ public final class ConsentRegister {
         }
 
         private RecordOutcome recordOne(NewConsent consent, Map<IdentityKind, String> hashes, OffsetDateTime recordedAt) {
-            List<String> known = hashes.values().stream().map(subjectByHash::get).filter(s -> s != null).distinct().toList();
-            if (known.size() > 1) {
+            String subjectId = subjectFor(consent.identities(), hashes, recordedAt);
+            if (subjectId == null) {
                 return new RecordOutcome.IdentityConflict();
             }
-            String subjectId = known.isEmpty() ? createSubject(recordedAt) : known.get(0);
             KeyRing.SubjectKey key = keyBySubject.get(subjectId);
-            if (key == null) {
-                throw new IllegalStateException("subject " + subjectId + " has been erased but still has identities");
-            }
-            hashes.forEach((kind, hash) -> {
-                if (!subjectByHash.containsKey(hash)) {
-                    subjectByHash.put(hash, subjectId);
-                    String value = consent.identities().get(kind);
-                    newIdentities.add(new Object[] {hash, subjectId, kind.name(), key.seal(value, subjectId + "/" + kind)});
-                }
-            });
             String eventId = UUID.randomUUID().toString();
             Evidence evidence = consent.evidence();
             byte[] sealedEvidence = evidence == null || evidence.isEmpty() ? null : key.seal(writeEvidence(evidence), eventId);
@@ -293,6 +335,40 @@ public final class ConsentRegister {
                 consent.lawfulBasis(), consent.source(), consent.capturedAt().atOffset(ZoneOffset.UTC), recordedAt,
                 sealedEvidence});
             return new RecordOutcome.Recorded(eventId, subjectId);
+        }
+
+        /** The subject the identities name (created if none does, identities it lacks added), or null on a conflict. */
+        String subjectFor(Map<IdentityKind, String> identities, Map<IdentityKind, String> hashes, OffsetDateTime now) {
+            List<String> known = hashes.values().stream().map(subjectByHash::get).filter(s -> s != null).distinct().toList();
+            if (known.size() > 1) {
+                return null;
+            }
+            String subjectId = known.isEmpty() ? createSubject(now) : known.get(0);
+            KeyRing.SubjectKey key = keyBySubject.get(subjectId);
+            if (key == null) {
+                throw new IllegalStateException("subject " + subjectId + " has been erased but still has identities");
+            }
+            hashes.forEach((kind, hash) -> {
+                if (!subjectByHash.containsKey(hash)) {
+                    subjectByHash.put(hash, subjectId);
+                    newIdentities.add(new Object[] {hash, subjectId, kind.name(),
+                        key.seal(identities.get(kind), subjectId + "/" + kind)});
+                }
+            });
+            return subjectId;
+        }
+
+        /** Resolves one set of identities to a subject without recording an event. */
+        String resolve(Map<IdentityKind, String> identities) throws SQLException {
+            Map<IdentityKind, String> hashes = new EnumMap<>(IdentityKind.class);
+            identities.forEach((kind, value) -> hashes.put(kind, keys.lookupHash(kind, value)));
+            loadKnownSubjects(List.copyOf(hashes.values()));
+            loadKeys(subjectByHash.values().stream().distinct().toList());
+            String subjectId = subjectFor(identities, hashes, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+            insert("insert into subject (id, data_key, created_at) values (?, ?, ?)", newSubjects);
+            insert("insert into subject_identity (lookup_hash, subject_id, kind, sealed_value) values (?, ?, ?, ?)",
+                    newIdentities);
+            return subjectId;
         }
 
         private String createSubject(OffsetDateTime createdAt) {

@@ -3,6 +3,7 @@ package io.lethe.support;
 import java.util.Properties;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -11,7 +12,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -27,6 +30,8 @@ public final class VendorFakes implements AutoCloseable {
     public static final String LIST_B = "list-b";
     public static final String SF_API = "62.0";
     public static final String HUBSPOT_OPT_OUT = "/communication-preferences/v4/statuses/batch/unsubscribe-all";
+    public static final String HUBSPOT_GDPR_DELETE = "/crm/v3/objects/contacts/gdpr-delete";
+    public static final String HUBSPOT_BATCH_READ = "/crm/v3/objects/contacts/batch/read";
     public static final String SF_QUERY = "/services/data/v" + SF_API + "/query";
     public static final String SF_COLLECTIONS = "/services/data/v" + SF_API + "/composite/sobjects";
 
@@ -65,6 +70,35 @@ public final class VendorFakes implements AutoCloseable {
         salesforce.stubFor(get(urlPathEqualTo(SF_QUERY + "/")).willReturn(okJson(
                 "{\"totalSize\":0,\"done\":true,\"records\":[]}")));
         salesforce.stubFor(patch(urlPathEqualTo(SF_COLLECTIONS)).willReturn(okJson("[]")));
+        // Erasure: HubSpot gdpr-delete answers 204 and batch read then finds nobody; Mailchimp deletes permanently
+        // and then answers 404 for the member; Salesforce deletes collections.
+        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_GDPR_DELETE)).willReturn(aResponse().withStatus(204)));
+        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).willReturn(okJson(
+                "{\"status\":\"COMPLETE\",\"results\":[],\"numErrors\":1,\"errors\":[{\"status\":\"error\","
+                        + "\"category\":\"OBJECT_NOT_FOUND\",\"message\":\"Could not get some CONTACT objects\"}]}")));
+        mailchimp.stubFor(post(urlPathMatching("/3.0/lists/[^/]+/members/[0-9a-f]{32}/actions/delete-permanent"))
+                .willReturn(aResponse().withStatus(204)));
+        mailchimp.stubFor(get(urlPathMatching("/3.0/lists/[^/]+/members/[0-9a-f]{32}")).willReturn(aResponse()
+                .withStatus(404).withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"type\":\"https://mailchimp.com/developer/marketing/docs/errors/\",\"title\":"
+                        + "\"Resource Not Found\",\"status\":404,\"detail\":\"The requested resource could not be"
+                        + " found.\",\"instance\":\"x\"}")));
+        salesforce.stubFor(delete(urlPathEqualTo(SF_COLLECTIONS)).willReturn(okJson("[]")));
+    }
+
+    /**
+     * A Salesforce Contact that an erasure deletes: found by the Contact query until the collection DELETE names
+     * it, gone afterwards.
+     */
+    public void salesforceErasableContact(String email, String contactId) {
+        String scenario = "sf-" + contactId;
+        salesforce.stubFor(get(urlPathEqualTo(SF_QUERY + "/")).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .withQueryParam("q", matching(".*FROM Contact.*'" + java.util.regex.Pattern.quote(email) + "'.*"))
+                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":"
+                        + "\"Contact\"},\"Id\":\"" + contactId + "\",\"Email\":\"" + email + "\"}]}")));
+        salesforce.stubFor(delete(urlPathEqualTo(SF_COLLECTIONS)).inScenario(scenario).withQueryParam("ids",
+                containing(contactId)).willReturn(okJson("[{\"id\":\"" + contactId + "\",\"success\":true,"
+                        + "\"errors\":[]}]")).willSetStateTo("deleted"));
     }
 
     /** A Salesforce contact for an address: query finds it; collection updates of its records succeed. */

@@ -57,6 +57,67 @@ public final class HubSpotAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /**
+     * GDPR delete ({@code gdpr-delete}, which also blocklists the address), one call per address, then one batch read
+     * by e-mail to verify that HubSpot no longer returns the person.
+     */
+    @Override
+    public List<TargetOutcome> erase(Connector connector, List<Target> targets) {
+        var op = connector.descriptor().operation("erase");
+        java.util.Map<Long, Boolean> anyFound = new java.util.HashMap<>();
+        for (Target t : targets) {
+            for (String email : t.emails()) {
+                ObjectNode body = JSON.createObjectNode().put("objectId", email).put("idProperty", "email");
+                VendorHttp.Response r = http.call(op.method(), connector.resolve(op.endpoint()), connector.authorization(op),
+                        body.toString());
+                if (r.status() == 429) {
+                    throw rateLimited(r);
+                }
+                if (r.status() != 404) {
+                    http.expectSuccess(r, "HubSpot gdpr-delete");
+                    anyFound.put(t.commandId(), true);
+                }
+            }
+        }
+        Set<String> still = stillPresent(connector, targets);
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            boolean present = t.emails().stream().anyMatch(e -> still.contains(e.toLowerCase(Locale.ROOT)));
+            outcomes.add(present ? TargetOutcome.of(t.commandId(), "still_present", 200, "HubSpot still returns the contact")
+                    : anyFound.containsKey(t.commandId())
+                            ? TargetOutcome.of(t.commandId(), "verified", 204, "gdpr-delete; read-back finds no contact")
+                            : TargetOutcome.notFound(t.commandId(), 404, "no such contact"));
+        }
+        return outcomes;
+    }
+
+    private Set<String> stillPresent(Connector connector, List<Target> targets) {
+        var op = connector.descriptor().operation("readBack");
+        ObjectNode body = JSON.createObjectNode().put("idProperty", "email");
+        body.putArray("properties").add("email");
+        ArrayNode inputs = body.putArray("inputs");
+        targets.forEach(t -> t.emails().forEach(e -> inputs.addObject().put("id", e)));
+        VendorHttp.Response r = http.call(op.method(), connector.resolve(op.endpoint()), connector.authorization(op),
+                body.toString());
+        if (r.status() == 429) {
+            throw rateLimited(r);
+        }
+        if (r.status() == 404) {
+            return Set.of();
+        }
+        http.expectSuccess(r, "HubSpot batch read");
+        Set<String> present = new HashSet<>();
+        try {
+            for (JsonNode result : JSON.readTree(r.body()).path("results")) {
+                present.add(result.path("properties").path("email").asText("").toLowerCase(Locale.ROOT));
+                present.add(result.path("id").asText("").toLowerCase(Locale.ROOT));
+            }
+        } catch (Exception unreadable) {
+            throw new VendorException.Transient("HubSpot batch read answered unreadable JSON", r.status(), null, null);
+        }
+        return present;
+    }
+
     private VendorException rateLimited(VendorHttp.Response r) {
         String policy = "";
         try {

@@ -57,6 +57,55 @@ public final class MailchimpAdapter implements VendorAdapter {
         return true;
     }
 
+    /**
+     * {@code delete-permanent} in every list (a plain DELETE only archives), then a read of each member: gone
+     * everywhere is {@code verified}.
+     */
+    @Override
+    public List<TargetOutcome> erase(Connector connector, List<Target> targets) {
+        var op = connector.descriptor().operation("erase");
+        var read = connector.descriptor().operation("readBack");
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            boolean held = false;
+            boolean present = false;
+            for (String listId : listIds(connector)) {
+                for (String email : t.emails()) {
+                    String hash = subscriberHash(email);
+                    String url = connector.resolve(op.endpoint()).replace("{listId}", listId).replace("{subscriberHash}", hash);
+                    VendorHttp.Response r = http.call(op.method(), url, connector.authorization(op), null);
+                    if (r.status() != 404) {
+                        http.expectSuccess(r, "Mailchimp delete-permanent");
+                        held = true;
+                    }
+                    String readUrl = connector.resolve(read.endpoint()).replace("{listId}", listId)
+                            .replace("{subscriberHash}", hash);
+                    VendorHttp.Response back = http.call(read.method(), readUrl, connector.authorization(read), null);
+                    if (back.status() != 404) {
+                        http.expectSuccess(back, "Mailchimp member read-back");
+                        present = true;
+                    }
+                }
+            }
+            outcomes.add(present ? TargetOutcome.of(t.commandId(), "still_present", 200, "Mailchimp still returns the member")
+                    : held ? TargetOutcome.of(t.commandId(), "verified", 204, "deleted permanently in "
+                            + listIds(connector).size() + " list(s); read-back finds no member")
+                    : TargetOutcome.notFound(t.commandId(), 404, "not a member of any configured list"));
+        }
+        return outcomes;
+    }
+
+    /** Mailchimp's member id: MD5 of the lower-cased address. */
+    static String subscriberHash(String email) {
+        try {
+            byte[] md5 = java.security.MessageDigest.getInstance("MD5")
+                    .digest(email.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(md5);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private List<TargetOutcome> setStatus(Connector connector, List<Target> targets, String status) {
         var op = connector.descriptor().operation("optOut");
         Set<String> emails = new LinkedHashSet<>();

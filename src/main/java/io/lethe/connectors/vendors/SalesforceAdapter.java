@@ -135,6 +135,52 @@ public final class SalesforceAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /**
+     * Deletes the person's Contacts and Leads (sObject collections, 200 ids per call), then queries again: nothing
+     * left is {@code verified}.
+     */
+    @Override
+    public List<TargetOutcome> erase(Connector connector, List<Target> targets) {
+        Set<String> emails = new LinkedHashSet<>();
+        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        Map<String, List<String>> idsByEmail = findRecordIds(connector, emails);
+        List<String> ids = idsByEmail.values().stream().flatMap(List::stream).distinct().toList();
+        String path = "/services/data/v" + connector.setting("apiVersion") + "/composite/sobjects";
+        for (int from = 0; from < ids.size(); from += COLLECTION_MAX) {
+            String chunk = String.join(",", ids.subList(from, Math.min(ids.size(), from + COLLECTION_MAX)));
+            call(connector, "raw?rawMethod=DELETE&rawPath=" + path + "&rawQueryParameters=ids,allOrNone",
+                    null, Map.of("ids", chunk, "allOrNone", "false"));
+        }
+        Map<String, List<String>> left = ids.isEmpty() ? Map.of() : findRecordIds(connector, emails);
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            boolean held = t.emails().stream().anyMatch(e -> idsByEmail.containsKey(e.toLowerCase(Locale.ROOT)));
+            boolean present = t.emails().stream().anyMatch(e -> left.containsKey(e.toLowerCase(Locale.ROOT)));
+            outcomes.add(present ? TargetOutcome.of(t.commandId(), "still_present", 200, "Salesforce still returns records")
+                    : held ? TargetOutcome.of(t.commandId(), "verified", 200, "Contacts and Leads deleted; read-back finds none")
+                    : TargetOutcome.notFound(t.commandId(), 200, "no matching Contact or Lead"));
+        }
+        return outcomes;
+    }
+
+    /** Contact and Lead ids per lower-cased e-mail. */
+    private Map<String, List<String>> findRecordIds(Connector connector, Set<String> emails) {
+        Map<String, List<String>> ids = new HashMap<>();
+        for (String object : new String[] {"Contact", "Lead"}) {
+            StringBuilder soql = new StringBuilder("SELECT Id, Email FROM ").append(object).append(" WHERE Email IN (");
+            int i = 0;
+            for (String email : emails) {
+                soql.append(i++ == 0 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
+            }
+            JsonNode page = json(call(connector, "query", soql.append(')').toString()));
+            for (JsonNode r : page.path("records")) {
+                ids.computeIfAbsent(r.path("Email").asText("").toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(r.path("Id").asText());
+            }
+        }
+        return ids;
+    }
+
     private Map<String, List<JsonNode>> findContacts(Connector connector, Set<String> emails) {
         Map<String, List<JsonNode>> byEmail = new HashMap<>();
         if (emails.isEmpty()) {
@@ -182,8 +228,12 @@ public final class SalesforceAdapter implements VendorAdapter {
     }
 
     private String call(Connector connector, String operation, String body) {
+        return call(connector, operation, body, Map.of());
+    }
+
+    private String call(Connector connector, String operation, String body, Map<String, Object> headers) {
         try {
-            return template.requestBody(componentName(connector) + ":" + operation, body, String.class);
+            return template.requestBodyAndHeaders(componentName(connector) + ":" + operation, body, headers, String.class);
         } catch (CamelExecutionException e) {
             throw classify(e.getCause() != null ? e.getCause() : e);
         }

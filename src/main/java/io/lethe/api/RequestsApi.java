@@ -1,0 +1,166 @@
+package io.lethe.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.register.IdentityKind;
+import io.lethe.requests.DataSubjectRequest;
+import io.lethe.requests.Regulation;
+import io.lethe.requests.RequestService;
+import io.lethe.requests.RequestType;
+import org.apache.camel.Exchange;
+
+/** Data-subject requests: file, read, extend, cancel; and the person's confirmation link. */
+public final class RequestsApi {
+
+    static final Set<String> FIELDS = Set.of("type", "regulation", "subject", "changes", "purposes");
+    static final Set<RequestType> EXECUTED = Set.of(RequestType.ERASURE);
+    private static final Pattern REQUEST_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+    private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{43}$");
+
+    private final RequestService requests;
+    private final Json json;
+    private final Responses responses;
+
+    public RequestsApi(RequestService requests, Json json, Responses responses) {
+        this.requests = requests;
+        this.json = json;
+        this.responses = responses;
+    }
+
+    public void file(Exchange exchange) {
+        JsonNode body = json.readObject(exchange);
+        FieldErrors errors = new FieldErrors();
+        errors.rejectUnknown(body, "", FIELDS);
+        String typeText = errors.text(body, "type", "", true, 16);
+        RequestType type = typeText == null ? null : RequestType.ofWire(typeText).orElse(null);
+        if (typeText != null && type == null) {
+            errors.add("type", "must be erasure, access, rectification, restriction or objection");
+        }
+        String regulationText = errors.text(body, "regulation", "", false, 8);
+        Regulation regulation = regulationText == null ? Regulation.GDPR : Regulation.ofWire(regulationText).orElse(null);
+        if (regulation == null) {
+            errors.add("regulation", "must be gdpr or ccpa");
+        }
+        Map<IdentityKind, String> identities = ConsentRequests.identities(body.get("subject"), "subject", errors);
+        if (body.has("changes") && type != RequestType.RECTIFICATION) {
+            errors.add("changes", "only a rectification request carries changes");
+        }
+        if (body.has("purposes") && type != RequestType.OBJECTION) {
+            errors.add("purposes", "only an objection request carries purposes");
+        }
+        Principal principal = exchange.getProperty(ApiGuard.PRINCIPAL, Principal.class);
+        boolean identityChecked = principal.role() == Role.ADMIN;
+        if (errors.isEmpty() && !identityChecked && type.needsIdentityCheck() && !identities.containsKey(IdentityKind.EMAIL)) {
+            errors.add("subject.email", "is needed to confirm the person's identity (a link is e-mailed to them)");
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors.list());
+        }
+        if (!EXECUTED.contains(type)) {
+            throw new ApiProblem(501, "Not implemented", type.wire() + " requests are part of the API contract but"
+                    + " not available in this version of Lethe; nothing was stored.");
+        }
+        DataSubjectRequest r = requests.file(new RequestService.Filing(type, regulation, identities, identityChecked,
+                principal.keyName())).orElseThrow(() -> new ApiProblem(409, "Identity conflict",
+                        "The identities given belong to two different subjects."));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("requestId", r.id());
+        result.put("status", r.status());
+        result.put("dueAt", r.dueAt().toString());
+        responses.json(exchange, 202, result);
+    }
+
+    public void get(Exchange exchange) {
+        responses.json(exchange, 200, render(load(exchange)));
+    }
+
+    public void extend(Exchange exchange) {
+        DataSubjectRequest r = load(exchange);
+        JsonNode body = json.readObject(exchange);
+        FieldErrors errors = new FieldErrors();
+        errors.rejectUnknown(body, "", Set.of("reason", "months"));
+        String reason = errors.text(body, "reason", "", true, 1000);
+        int months = 2;
+        if (body.has("months")) {
+            JsonNode m = body.get("months");
+            if (r.regulation() != Regulation.GDPR) {
+                errors.add("months", "only GDPR extensions take months (CCPA adds 45 days)");
+            } else if (!m.isInt() || m.asInt() < 1 || m.asInt() > 2) {
+                errors.add("months", "must be 1 or 2");
+            } else {
+                months = m.asInt();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors.list());
+        }
+        try {
+            responses.json(exchange, 200, render(requests.extend(r.id(), months, reason)));
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(409, "Conflict", "The request cannot be extended: " + e.getMessage() + ".");
+        }
+    }
+
+    public void cancel(Exchange exchange) {
+        DataSubjectRequest r = load(exchange);
+        try {
+            responses.json(exchange, 200, render(requests.cancel(r.id())));
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(409, "Conflict", "The request cannot be cancelled: " + e.getMessage() + ".");
+        }
+    }
+
+    /** {@code GET /verify/{token}}: opened by the person from the e-mail, so it answers a short HTML page. */
+    public void verify(Exchange exchange) {
+        String token = exchange.getMessage().getHeader("token", String.class);
+        boolean ok = token != null && TOKEN.matcher(token).matches() && requests.verify(token).isPresent();
+        var message = exchange.getMessage();
+        Responses.clearInboundHeaders(message);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, ok ? 200 : 404);
+        message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");
+        message.setHeader("Cache-Control", "no-store");
+        message.setHeader("Referrer-Policy", "no-referrer");
+        message.setBody(ok
+                ? "<!doctype html><title>Confirmed</title><p>Thank you. Your request is confirmed and is being processed.</p>"
+                : "<!doctype html><title>Link not valid</title><p>This link is not valid: it was used already, has"
+                        + " expired, or is mistyped.</p>");
+    }
+
+    private DataSubjectRequest load(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("requestId", String.class);
+        if (id == null || !REQUEST_ID.matcher(id).matches()) {
+            throw ApiProblem.notFound("No request has that requestId.");
+        }
+        return requests.find(id).orElseThrow(() -> ApiProblem.notFound("No request has that requestId."));
+    }
+
+    static Map<String, Object> render(DataSubjectRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requestId", r.id());
+        m.put("type", r.type().wire());
+        m.put("regulation", r.regulation().wire());
+        m.put("status", r.status());
+        m.put("subjectId", r.subjectId());
+        m.put("receivedAt", r.receivedAt().toString());
+        m.put("dueAt", r.dueAt().toString());
+        m.put("extended", r.extendedAt() != null);
+        if (r.extendedAt() != null) {
+            m.put("extensionReason", r.extensionReason());
+        }
+        List<Map<String, Object>> vendors = r.vendors().stream().map(v -> {
+            Map<String, Object> vm = new LinkedHashMap<>();
+            vm.put("vendor", v.vendor());
+            vm.put("status", v.status());
+            vm.put("updatedAt", v.updatedAt().toString());
+            vm.put("detail", v.detail());
+            return vm;
+        }).toList();
+        m.put("vendors", vendors);
+        return m;
+    }
+}

@@ -1,0 +1,19 @@
+package io.lethe.requests;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A stored data-subject request with its per-vendor progress. */
+public record DataSubjectRequest(String id, RequestType type, Regulation regulation, String subjectId, String status,
+        Instant receivedAt, Instant dueAt, Instant extendedAt, String extensionReason, List<VendorProgress> vendors) {
+
+    public static final List<String> OPEN = List.of("identity_unverified", "pending", "in_progress");
+
+    public boolean isOpen() {
+        return OPEN.contains(status);
+    }
+
+    /** One vendor's part of the request. */
+    public record VendorProgress(String vendor, String status, Instant updatedAt, String detail) {
+    }
+}

@@ -1,0 +1,309 @@
+package io.lethe.requests;
+
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import io.lethe.api.ApiKeys;
+import io.lethe.connectors.Connector;
+import io.lethe.connectors.Connectors;
+import io.lethe.db.Transactions;
+import io.lethe.dispatch.Command;
+import io.lethe.dispatch.Outbox;
+import io.lethe.mail.Mailer;
+import io.lethe.mail.Templates;
+import io.lethe.register.ConsentRegister;
+import io.lethe.register.IdentityKind;
+import io.lethe.register.RegisterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of a data-subject request: filed (and, for risky types filed by intake, confirmed by the person through a
+ * single-use link), executed at every vendor through the outbox, finished when every vendor has answered. An erasure
+ * ends with the subject crypto-shredded and remembered only as keyed hashes in the suppression register.
+ */
+public final class RequestService implements Outbox.Listener {
+
+    static final Duration LINK_VALIDITY = Duration.ofDays(7);
+    private static final Logger LOG = LoggerFactory.getLogger(RequestService.class);
+    private static final Set<String> FINAL_VENDOR = Set.of("completed", "verified", "not_found", "failed",
+            "action_required", "skipped");
+
+    private final DataSource dataSource;
+    private final ConsentRegister register;
+    private final Outbox outbox;
+    private final Connectors connectors;
+    private final Deadlines deadlines;
+    private final Mailer mailer;
+    private final Templates templates;
+    private final String publicUrl;
+    private final String dpoEmail;
+    private final Clock clock;
+    private final RequestStore store = new RequestStore();
+    private final SecureRandom random = new SecureRandom();
+
+    public RequestService(DataSource dataSource, ConsentRegister register, Outbox outbox, Connectors connectors,
+            Deadlines deadlines, Mailer mailer, Templates templates, String publicUrl, String dpoEmail, Clock clock) {
+        this.dataSource = dataSource;
+        this.register = register;
+        this.outbox = outbox;
+        this.connectors = connectors;
+        this.deadlines = deadlines;
+        this.mailer = mailer;
+        this.templates = templates;
+        this.publicUrl = publicUrl.replaceAll("/+$", "");
+        this.dpoEmail = dpoEmail;
+        this.clock = clock;
+    }
+
+    /** What a caller filed; identities are already valid and normalised. */
+    public record Filing(RequestType type, Regulation regulation, Map<IdentityKind, String> identities,
+            boolean identityChecked, String filedBy) {
+    }
+
+    /** Files a request; empty when the identities name two different subjects. */
+    public Optional<DataSubjectRequest> file(Filing f) {
+        Optional<String> subject = register.resolveSubject(f.identities());
+        if (subject.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+        boolean unverified = !f.identityChecked() && f.type().needsIdentityCheck();
+        String token = unverified ? token() : null;
+        DataSubjectRequest request = new DataSubjectRequest(id, f.type(), f.regulation(), subject.get(),
+                unverified ? "identity_unverified" : "pending", now, deadlines.due(f.regulation(), now), null, null,
+                List.of());
+        run(c -> {
+            store.insert(c, request, token == null ? null : ApiKeys.sha256Hex(token),
+                    token == null ? null : now.plus(LINK_VALIDITY), f.filedBy());
+            for (Connector connector : connectors.enabled()) {
+                store.setVendor(c, id, connector.id(), "queued", null, now);
+            }
+            if (!unverified) {
+                start(c, request);
+            }
+            return null;
+        });
+        String email = f.identities().get(IdentityKind.EMAIL);
+        Map<String, String> values = values(request);
+        if (token != null) {
+            values.put("link", publicUrl + "/verify/" + token);
+            notify(email, "verification", values);
+        } else {
+            notify(email, "receipt", values);
+        }
+        return find(id);
+    }
+
+    /** The single-use link: confirms the person's identity and starts the request. */
+    public Optional<String> verify(String token) {
+        Instant now = clock.instant();
+        return run(c -> {
+            Optional<String> id = store.consumeVerification(c, ApiKeys.sha256Hex(token), now);
+            if (id.isPresent()) {
+                start(c, store.find(c, id.get()).orElseThrow());
+            }
+            return id;
+        });
+    }
+
+    /** Extends the deadline once, with a reason that is recorded and sent to the person. */
+    public DataSubjectRequest extend(String id, int months, String reason) {
+        Instant now = clock.instant();
+        DataSubjectRequest r = find(id).orElseThrow();
+        if (!r.isOpen()) {
+            throw new IllegalStateException("request is " + r.status());
+        }
+        if (r.extendedAt() != null) {
+            throw new IllegalStateException("request was already extended once");
+        }
+        Instant due = deadlines.extended(r.regulation(), r.dueAt(), months);
+        run(c -> {
+            store.extend(c, id, due, reason, now);
+            return null;
+        });
+        DataSubjectRequest extended = find(id).orElseThrow();
+        Map<String, String> values = values(extended);
+        values.put("reason", reason);
+        notify(emailOf(extended.subjectId()), "extension", values);
+        return extended;
+    }
+
+    public DataSubjectRequest cancel(String id) {
+        DataSubjectRequest r = find(id).orElseThrow();
+        if (!r.isOpen()) {
+            throw new IllegalStateException("request is " + r.status());
+        }
+        Instant now = clock.instant();
+        run(c -> {
+            store.setStatus(c, id, "cancelled", now);
+            outbox.skipRequest(c, id);
+            for (DataSubjectRequest.VendorProgress v : r.vendors()) {
+                if (!FINAL_VENDOR.contains(v.status())) {
+                    store.setVendor(c, id, v.vendor(), "skipped", "request cancelled", now);
+                }
+            }
+            return null;
+        });
+        return find(id).orElseThrow();
+    }
+
+    /** Closes unverified requests whose link expired (timer route). */
+    public int closeExpiredUnverified() {
+        Instant now = clock.instant();
+        return run(c -> {
+            List<String> ids = store.expiredUnverified(c, now);
+            for (String id : ids) {
+                store.setStatus(c, id, "cancelled", now);
+                DataSubjectRequest r = store.find(c, id).orElseThrow();
+                for (DataSubjectRequest.VendorProgress v : r.vendors()) {
+                    store.setVendor(c, id, v.vendor(), "skipped", "identity not confirmed in time", now);
+                }
+            }
+            return ids.size();
+        });
+    }
+
+    public Optional<DataSubjectRequest> find(String id) {
+        return run(c -> store.find(c, id));
+    }
+
+    private void start(java.sql.Connection c, DataSubjectRequest r) throws SQLException {
+        if (r.type() != RequestType.ERASURE) {
+            throw new IllegalStateException(r.type().wire() + " requests are not executed by this version");
+        }
+        List<Outbox.NewCommand> commands = new ArrayList<>();
+        for (Connector connector : connectors.enabled()) {
+            commands.add(new Outbox.NewCommand(connector.id(), r.subjectId(), "erase", null, null, r.id()));
+        }
+        outbox.enqueue(c, commands);
+        store.setStatus(c, r.id(), commands.isEmpty() ? "pending" : "in_progress", clock.instant());
+        if (commands.isEmpty()) {
+            finish(c, store.find(c, r.id()).orElseThrow());
+        }
+    }
+
+    /**
+     * Dispatch finished commands of requests: each vendor's part is recorded; when every vendor has answered, the
+     * request finishes (and an erasure crypto-shreds the subject) in the same transaction.
+     */
+    @Override
+    public void onFinished(java.sql.Connection c, List<Command> commands, List<Outbox.Result> results)
+            throws SQLException {
+        Map<Long, Outbox.Result> byId = new HashMap<>();
+        results.forEach(r -> byId.put(r.commandId(), r));
+        Instant now = clock.instant();
+        Set<String> touched = new java.util.LinkedHashSet<>();
+        for (Command cmd : commands) {
+            if (cmd.requestId() == null || !byId.containsKey(cmd.id())) {
+                continue;
+            }
+            Outbox.Result r = byId.get(cmd.id());
+            store.setVendor(c, cmd.requestId(), cmd.connector(), vendorStatus(r), r.detail(), now);
+            touched.add(cmd.requestId());
+        }
+        for (String id : touched) {
+            DataSubjectRequest r = store.find(c, id).orElseThrow();
+            if (r.status().equals("in_progress") && r.vendors().stream().allMatch(v -> FINAL_VENDOR.contains(v.status()))) {
+                finish(c, r);
+            }
+        }
+    }
+
+    private static String vendorStatus(Outbox.Result r) {
+        if (r.status().equals("action_required")) {
+            return "action_required";
+        }
+        return switch (r.outcome() == null ? "" : r.outcome()) {
+            case "verified" -> "verified";
+            case "not_found" -> "not_found";
+            case "skipped" -> "skipped";
+            case "still_present" -> "failed";
+            default -> "completed";
+        };
+    }
+
+    private void finish(java.sql.Connection c, DataSubjectRequest r) throws SQLException {
+        boolean clean = r.vendors().stream().noneMatch(v -> v.status().equals("failed")
+                || v.status().equals("action_required"));
+        Instant now = clock.instant();
+        if (clean && r.type() == RequestType.ERASURE) {
+            String email = emails(r.subjectId()).stream().findFirst().orElse(null);
+            register.shred(c, r.subjectId(), r.id());
+            store.setStatus(c, r.id(), "completed", now);
+            Map<String, String> values = values(r);
+            values.put("summary", "Your personal data has been erased from our systems and from "
+                    + r.vendors().size() + " connected service(s).");
+            notify(email, "completion", values); // the address was read before it was shredded
+        } else if (clean) {
+            store.setStatus(c, r.id(), "completed", now);
+        } else {
+            store.setStatus(c, r.id(), "action_required", now);
+            Map<String, String> values = values(r);
+            StringBuilder summary = new StringBuilder();
+            r.vendors().forEach(v -> summary.append("  ").append(v.vendor()).append(": ").append(v.status())
+                    .append(v.detail() == null ? "" : " (" + v.detail() + ")").append('\n'));
+            values.put("summary", summary.toString());
+            notify(dpoEmail, "dpo-action-required", values);
+        }
+    }
+
+    private List<String> emails(String subjectId) {
+        return register.emails(List.of(subjectId)).getOrDefault(subjectId, List.of());
+    }
+
+    private String emailOf(String subjectId) {
+        return emails(subjectId).stream().findFirst().orElse(null);
+    }
+
+    private Map<String, String> values(DataSubjectRequest r) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("requestId", r.id());
+        v.put("type", r.type().wire());
+        v.put("receivedAt", r.receivedAt().toString());
+        v.put("dueAt", r.dueAt().toString());
+        return v;
+    }
+
+    private void notify(String to, String template, Map<String, String> values) {
+        if (to == null || to.isBlank()) {
+            return;
+        }
+        try {
+            Templates.Message m = templates.render(template, values);
+            mailer.send(to, m.subject(), m.body());
+        } catch (RuntimeException e) {
+            LOG.error("Could not send the {} e-mail of request {}: {}", template, values.get("requestId"),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private String token() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private <T> T run(Transactions.Work<T> work) {
+        try {
+            return Transactions.inTransaction(dataSource, work);
+        } catch (SQLException e) {
+            throw new RegisterException("request operation failed", e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.lethe.requests;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** JDBC access to {@code dsr} and {@code dsr_vendor}; every method works in the caller's transaction. */
+final class RequestStore {
+
+    void insert(Connection c, DataSubjectRequest r, String verificationHash, Instant verificationExpires, String filedBy)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into dsr (id, type, regulation, subject_id, status,"
+                + " received_at, due_at, verification_hash, verification_expires_at, filed_by, updated_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.id());
+            ps.setString(2, r.type().wire());
+            ps.setString(3, r.regulation().wire());
+            ps.setString(4, r.subjectId());
+            ps.setString(5, r.status());
+            ps.setObject(6, utc(r.receivedAt()));
+            ps.setObject(7, utc(r.dueAt()));
+            ps.setString(8, verificationHash);
+            ps.setObject(9, verificationExpires == null ? null : utc(verificationExpires));
+            ps.setString(10, filedBy);
+            ps.setObject(11, utc(r.receivedAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    void setVendor(Connection c, String requestId, String vendor, String status, String detail, Instant at)
+            throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("update dsr_vendor set status = ?, detail = ?, updated_at = ?"
+                + " where request_id = ? and connector = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, detail == null ? null : detail.substring(0, Math.min(256, detail.length())));
+            ps.setObject(3, utc(at));
+            ps.setString(4, requestId);
+            ps.setString(5, vendor);
+            updated = ps.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement ps = c.prepareStatement("insert into dsr_vendor (request_id, connector, status, detail,"
+                    + " updated_at) values (?, ?, ?, ?, ?)")) {
+                ps.setString(1, requestId);
+                ps.setString(2, vendor);
+                ps.setString(3, status);
+                ps.setString(4, detail);
+                ps.setObject(5, utc(at));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    void setStatus(Connection c, String requestId, String status, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update dsr set status = ?, updated_at = ? where id = ?")) {
+            ps.setString(1, status);
+            ps.setObject(2, utc(at));
+            ps.setString(3, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    void extend(Connection c, String requestId, Instant due, String reason, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update dsr set due_at = ?, extended_at = ?, extension_reason = ?,"
+                + " updated_at = ? where id = ?")) {
+            ps.setObject(1, utc(due));
+            ps.setObject(2, utc(at));
+            ps.setString(3, reason);
+            ps.setObject(4, utc(at));
+            ps.setString(5, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The unverified request a link token opens, consuming the token (single use). */
+    Optional<String> consumeVerification(Connection c, String tokenHash, Instant now) throws SQLException {
+        String id = null;
+        try (PreparedStatement ps = c.prepareStatement("select id from dsr where verification_hash = ? and status ="
+                + " 'identity_unverified' and verification_expires_at > ? for update")) {
+            ps.setString(1, tokenHash);
+            ps.setObject(2, utc(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    id = rs.getString(1);
+                }
+            }
+        }
+        if (id != null) {
+            try (PreparedStatement ps = c.prepareStatement("update dsr set verification_hash = null,"
+                    + " verification_expires_at = null, status = 'pending', updated_at = ? where id = ?")) {
+                ps.setObject(1, utc(now));
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+        }
+        return Optional.ofNullable(id);
+    }
+
+    /** Unverified requests whose link has expired. */
+    List<String> expiredUnverified(Connection c, Instant now) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from dsr where status = 'identity_unverified'"
+                + " and verification_expires_at <= ?")) {
+            ps.setObject(1, utc(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    Optional<DataSubjectRequest> find(Connection c, String id) throws SQLException {
+        DataSubjectRequest r = null;
+        try (PreparedStatement ps = c.prepareStatement("select id, type, regulation, subject_id, status, received_at,"
+                + " due_at, extended_at, extension_reason from dsr where id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                r = new DataSubjectRequest(rs.getString(1), RequestType.ofWire(rs.getString(2)).orElseThrow(),
+                        Regulation.ofWire(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
+                        instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9), List.of());
+            }
+        }
+        List<DataSubjectRequest.VendorProgress> vendors = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select connector, status, updated_at, detail from dsr_vendor"
+                + " where request_id = ? order by connector")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    vendors.add(new DataSubjectRequest.VendorProgress(rs.getString(1), rs.getString(2), instant(rs, 3),
+                            rs.getString(4)));
+                }
+            }
+        }
+        return Optional.of(new DataSubjectRequest(r.id(), r.type(), r.regulation(), r.subjectId(), r.status(),
+                r.receivedAt(), r.dueAt(), r.extendedAt(), r.extensionReason(), List.copyOf(vendors)));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}

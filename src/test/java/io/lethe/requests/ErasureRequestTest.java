@@ -1,0 +1,202 @@
+package io.lethe.requests;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.lethe.support.ApiClient.Response;
+import io.lethe.support.HubTestSupport;
+import io.lethe.support.VendorFakes;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.lethe.support.VendorFakes.HUBSPOT_BATCH_READ;
+import static io.lethe.support.VendorFakes.HUBSPOT_GDPR_DELETE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Erasure requests end to end: every vendor erases and is read back, then the register crypto-shreds the person. */
+abstract class ErasureRequestTest extends HubTestSupport {
+
+    static final String DPO = "dpo@example.org";
+    VendorFakes fakes;
+    GreenMail mail;
+
+    @Override
+    protected Properties extraProperties() {
+        fakes = new VendorFakes();
+        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        Properties p = fakes.hubProperties();
+        p.put("lethe.smtp.url", "smtp://localhost:" + mail.getSmtp().getPort());
+        p.put("lethe.dpo.email", DPO);
+        p.put("lethe.public-url", "http://localhost:" + port);
+        return p;
+    }
+
+    @AfterAll
+    void stop() {
+        fakes.close();
+        mail.stop();
+    }
+
+    @BeforeEach
+    void reset() throws Exception {
+        fakes.reset();
+        mail.purgeEmailFromAllMailboxes();
+    }
+
+    String consentFor(String email) {
+        return api.post("/api/v1/consents", ADMIN_KEY, """
+                {"subject": {"email": "%s"}, "purpose": "analytics", "status": "granted",
+                 "evidence": {"ip": "198.51.100.4", "noticeVersion": "v1"}}""".formatted(email)).json()
+                .path("subjectId").asText();
+    }
+
+    Response file(String key, String email) {
+        return api.post("/api/v1/requests", key, """
+                {"type": "erasure", "regulation": "gdpr", "subject": {"email": "%s"}}""".formatted(email));
+    }
+
+    JsonNode request(String id) {
+        return api.get("/api/v1/requests/" + id, COMPLIANCE_KEY).json();
+    }
+
+    @Test
+    void an_erasure_is_carried_out_verified_everywhere_and_the_person_is_crypto_shredded() throws Exception {
+        String subjectId = consentFor("erase.me@example.com");
+        fakes.salesforceErasableContact("erase.me@example.com", "003000000000009AAA");
+
+        Response filed = file(ADMIN_KEY, "erase.me@example.com");
+        assertThat(filed.status()).isEqualTo(202);
+        assertThat(filed.json().path("status").asText()).isIn("pending", "in_progress");
+        assertThat(filed.json().path("dueAt").asText()).isNotBlank();
+        String id = filed.json().path("requestId").asText();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+        JsonNode r = request(id);
+        assertThat(r.path("type").asText()).isEqualTo("erasure");
+        assertThat(r.path("regulation").asText()).isEqualTo("gdpr");
+        assertThat(r.path("vendors").findValuesAsText("status")).containsOnly("verified");
+        assertThat(r.path("vendors").findValuesAsText("vendor")).containsExactlyInAnyOrder("hubspot", "mailchimp",
+                "salesforce");
+
+        assertThat(OptOutBodies.hubspotDeletes(fakes)).contains("erase.me@example.com");
+        assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathMatching(
+                "/3.0/lists/list-[ab]/members/[0-9a-f]{32}/actions/delete-permanent")))).hasSize(2);
+
+        // The register keeps no personal data: no lookup, evidence unreadable, a suppression hash instead.
+        assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"erase.me@example.com\"}").status())
+                .isEqualTo(404);
+        JsonNode history = api.get("/api/v1/subjects/" + subjectId + "/consents/history", ADMIN_KEY).json();
+        assertThat(history.path("events").get(0).path("evidence").path("erased").asBoolean()).isTrue();
+        assertThat(history.toString()).doesNotContain("198.51.100.4");
+        assertThat(database.count("suppression")).isGreaterThanOrEqualTo(1);
+        assertThat(api.get("/api/v1/sync-log?requestId=" + id, COMPLIANCE_KEY).json().path("entries")
+                .findValuesAsText("vendor")).contains("hubspot", "mailchimp", "salesforce");
+        assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    void an_erasure_the_vendor_still_shows_is_not_verified_and_the_person_is_kept() throws Exception {
+        consentFor("sticky@example.com");
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).willReturn(okJson(
+                "{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"901\",\"properties\":{\"email\":\"sticky@example.com\"}}]}")));
+        String id = file(ADMIN_KEY, "sticky@example.com").json().path("requestId").asText();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("action_required"));
+        JsonNode hubspot = null;
+        for (JsonNode v : request(id).path("vendors")) {
+            if (v.path("vendor").asText().equals("hubspot")) {
+                hubspot = v;
+            }
+        }
+        assertThat(hubspot.path("status").asText()).isIn("failed", "action_required");
+        assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"sticky@example.com\"}").status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(mail.getReceivedMessages())
+                .anyMatch(m -> recipient(m).equals(DPO)));
+    }
+
+    @Test
+    void an_intake_erasure_waits_for_the_persons_single_use_link() throws Exception {
+        Response filed = file(INTAKE_KEY, "confirm.me@example.com");
+        assertThat(filed.json().path("status").asText()).isEqualTo("identity_unverified");
+        String id = filed.json().path("requestId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> mail.getReceivedMessages().length >= 1);
+        MimeMessage message = mail.getReceivedMessages()[0];
+        assertThat(recipient(message)).isEqualTo("confirm.me@example.com");
+        assertThat(message.getSubject()).contains(id);
+        Matcher link = Pattern.compile("/verify/([A-Za-z0-9_-]{43})").matcher(GreenMailUtil.getBody(message));
+        assertThat(link.find()).isTrue();
+        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_GDPR_DELETE)))).isEmpty();
+
+        Response opened = api.get("/verify/" + link.group(1), null);
+        assertThat(opened.status()).isEqualTo(200);
+        assertThat(opened.contentType()).startsWith("text/html");
+        assertThat(api.get("/verify/" + link.group(1), null).status()).isEqualTo(404); // single use
+        assertThat(api.get("/verify/not-a-token", null).status()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+    }
+
+    @Test
+    void a_deadline_is_extended_once_with_a_reason_and_a_request_can_be_cancelled() throws Exception {
+        String id = file(INTAKE_KEY, "slow.case@example.com").json().path("requestId").asText();
+        String due = request(id).path("dueAt").asText();
+        assertThat(api.post("/api/v1/requests/" + id + "/extend", ADMIN_KEY, "{}").status()).isEqualTo(400);
+        Response extended = api.post("/api/v1/requests/" + id + "/extend", ADMIN_KEY,
+                "{\"reason\":\"Records span several archived systems\",\"months\":2}");
+        assertThat(extended.status()).isEqualTo(200);
+        assertThat(extended.json().path("extended").asBoolean()).isTrue();
+        assertThat(java.time.Instant.parse(extended.json().path("dueAt").asText()))
+                .isAfter(java.time.Instant.parse(due).plus(Duration.ofDays(55)));
+        assertThat(api.post("/api/v1/requests/" + id + "/extend", ADMIN_KEY, "{\"reason\":\"again\"}").status())
+                .isEqualTo(409);
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(mail.getReceivedMessages())
+                .anyMatch(m -> GreenMailUtil.getBody(m).contains("Records span several archived systems")));
+
+        Response cancelled = api.post("/api/v1/requests/" + id + "/cancel", ADMIN_KEY, "{}");
+        assertThat(cancelled.json().path("status").asText()).isEqualTo("cancelled");
+        assertThat(api.post("/api/v1/requests/" + id + "/cancel", ADMIN_KEY, "{}").status()).isEqualTo(409);
+    }
+
+    @Test
+    void bad_or_unsupported_requests_store_nothing() {
+        long before = database.count("dsr");
+        assertThat(api.post("/api/v1/requests", ADMIN_KEY, "{\"type\":\"forget-me\",\"subject\":{\"email\":\"a@example.com\"}}")
+                .json().path("errors").get(0).path("field").asText()).isEqualTo("type");
+        assertThat(api.post("/api/v1/requests", ADMIN_KEY,
+                "{\"type\":\"erasure\",\"regulation\":\"lgpd\",\"subject\":{\"email\":\"a@example.com\"}}").status())
+                .isEqualTo(400);
+        assertThat(api.post("/api/v1/requests", INTAKE_KEY, "{\"type\":\"erasure\",\"subject\":{\"externalId\":\"x-1\"}}")
+                .json().path("errors").get(0).path("field").asText()).isEqualTo("subject.email");
+        assertThat(api.post("/api/v1/requests", ADMIN_KEY, "{\"type\":\"access\",\"subject\":{\"email\":\"a@example.com\"}}")
+                .status()).isEqualTo(501);
+        assertThat(api.post("/api/v1/requests", MARKETER_KEY, "{\"type\":\"erasure\",\"subject\":{\"email\":\"a@example.com\"}}")
+                .status()).isEqualTo(403);
+        assertThat(database.count("dsr")).isEqualTo(before);
+        assertThat(api.get("/api/v1/requests/00000000-0000-4000-8000-000000000000", ADMIN_KEY).status()).isEqualTo(404);
+    }
+
+    static String recipient(MimeMessage m) {
+        try {
+            return m.getAllRecipients()[0].toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
