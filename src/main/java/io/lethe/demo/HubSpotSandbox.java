@@ -71,6 +71,36 @@ public final class HubSpotSandbox extends Sandbox {
             json(exchange, 200, response);
             return;
         }
+        if (method.equals("POST") && path.equals("/crm/v3/objects/contacts/gdpr-delete")) {
+            JsonNode body = body(exchange);
+            if (body == null || !body.hasNonNull("objectId")) {
+                json(exchange, 400, "{\"status\":\"error\",\"message\":\"objectId is required\","
+                        + "\"category\":\"VALIDATION_ERROR\"}");
+                return;
+            }
+            // Real HubSpot also blocklists an address it does not hold, and answers 204 either way.
+            String email = body.get("objectId").asText().toLowerCase(Locale.ROOT);
+            status.remove(email);
+            json(exchange, 204, "");
+            return;
+        }
+        if (method.equals("POST") && path.equals("/crm/v3/objects/contacts/batch/read")) {
+            JsonNode body = body(exchange);
+            ObjectNode response = JSON.createObjectNode();
+            response.put("status", "COMPLETE");
+            ArrayNode results = response.putArray("results");
+            if (body != null) {
+                body.path("inputs").forEach(in -> {
+                    String email = in.path("id").asText().toLowerCase(Locale.ROOT);
+                    if (status.containsKey(email)) {
+                        results.addObject().put("id", String.valueOf(Math.abs(email.hashCode())))
+                                .putObject("properties").put("email", email);
+                    }
+                });
+            }
+            json(exchange, 200, response);
+            return;
+        }
         if (method.equals("GET") && path.startsWith(PREFIX) && path.endsWith("/unsubscribe-all")) {
             String email = path.substring(PREFIX.length(), path.length() - "/unsubscribe-all".length());
             boolean unsubscribed = "UNSUBSCRIBED".equals(status.get(email.toLowerCase(Locale.ROOT)));

@@ -78,6 +78,13 @@ public final class MailchimpSandbox extends Sandbox {
         String method = exchange.getRequestMethod();
         if (parts.length == 4 && method.equals("POST")) {
             batch(exchange, members);
+        } else if (parts.length == 8 && parts[4].equals("members") && parts[6].equals("actions")
+                && parts[7].equals("delete-permanent") && method.equals("POST")) {
+            if (members.remove(parts[5]) == null) {
+                problem(exchange, 404, "Resource Not Found", "The requested resource could not be found.");
+            } else {
+                send(exchange, 204, "application/json", "");
+            }
         } else if (parts.length == 6 && parts[4].equals("members") && method.equals("GET")) {
             ObjectNode member = members.get(parts[5]);
             if (member == null) {

@@ -82,6 +82,8 @@ public final class SalesforceSandbox extends Sandbox {
             query(exchange);
         } else if (method.equals("PATCH") && path.matches("/services/data/v[0-9.]+/composite/sobjects")) {
             update(exchange);
+        } else if (method.equals("DELETE") && path.matches("/services/data/v[0-9.]+/composite/sobjects")) {
+            delete(exchange);
         } else {
             json(exchange, 404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]");
         }
@@ -90,7 +92,8 @@ public final class SalesforceSandbox extends Sandbox {
     private void query(HttpExchange exchange) throws IOException {
         String raw = exchange.getRequestURI().getRawQuery();
         String soql = raw == null ? "" : URLDecoder.decode(raw.replaceFirst("^q=", ""), StandardCharsets.UTF_8);
-        if (!soql.startsWith("SELECT") || !soql.contains(" FROM Contact WHERE Email IN (")) {
+        Matcher from = Pattern.compile(" FROM (Contact|Lead) WHERE Email IN \\(").matcher(soql);
+        if (!soql.startsWith("SELECT") || !from.find()) {
             json(exchange, 400, "[{\"message\":\"unexpected query\",\"errorCode\":\"MALFORMED_QUERY\"}]");
             return;
         }
@@ -101,7 +104,9 @@ public final class SalesforceSandbox extends Sandbox {
         }
         ObjectNode response = JSON.createObjectNode();
         ArrayNode found = JSON.createArrayNode();
-        records.values().stream().filter(r -> r.has("Email") && emails.contains(r.path("Email").asText()))
+        String object = from.group(1);
+        records.values().stream().filter(r -> r.path("attributes").path("type").asText().equals(object))
+                .filter(r -> r.has("Email") && emails.contains(r.path("Email").asText()))
                 .forEach(found::add);
         response.put("totalSize", found.size()).put("done", true).set("records", found);
         json(exchange, 200, response);
@@ -132,6 +137,30 @@ public final class SalesforceSandbox extends Sandbox {
             result.put("success", true).putArray("errors");
             if (record.has("Email") && record.path("HasOptedOutOfEmail").asBoolean()) {
                 markOptedOut(record.path("Email").asText());
+            }
+        }
+        json(exchange, 200, results);
+    }
+
+    private void delete(HttpExchange exchange) throws IOException {
+        String raw = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
+        String ids = "";
+        for (String pair : raw.split("&")) {
+            if (pair.startsWith("ids=")) {
+                ids = URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8);
+            }
+        }
+        ArrayNode results = JSON.createArrayNode();
+        for (String id : ids.split(",")) {
+            if (id.isBlank()) {
+                continue;
+            }
+            ObjectNode result = results.addObject().put("id", id);
+            if (records.remove(id) == null) {
+                result.put("success", false).putArray("errors").addObject().put("statusCode", "ENTITY_IS_DELETED")
+                        .put("message", "entity is deleted").putArray("fields");
+            } else {
+                result.put("success", true).putArray("errors");
             }
         }
         json(exchange, 200, results);

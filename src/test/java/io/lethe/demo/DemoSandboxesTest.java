@@ -76,4 +76,17 @@ class DemoSandboxesTest extends HubTestSupport {
             assertThat(boIndividual.path("HasOptedOutTracking").asBoolean()).isTrue();
         });
     }
+
+    @Test
+    void an_erasure_removes_the_person_from_every_sandbox() {
+        String id = api.post("/api/v1/requests", ADMIN_KEY,
+                "{\"type\":\"erasure\",\"subject\":{\"email\":\"cy@example.com\"}}").json().path("requestId").asText();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(api.get("/api/v1/requests/" + id, ADMIN_KEY).json().path("status").asText()).isEqualTo("completed");
+            assertThat(((Map<?, ?>) hubspot.contacts()).containsKey("cy@example.com")).isFalse();
+            assertThat(((Map<?, ?>) ((Map<?, ?>) mailchimp.contacts()).get("demo-list")).containsKey("cy@example.com"))
+                    .isFalse();
+            assertThat(salesforce.contacts().toString()).doesNotContain("cy@example.com");
+        });
+    }
 }
