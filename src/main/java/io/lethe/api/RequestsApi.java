@@ -18,7 +18,7 @@ import org.apache.camel.Exchange;
 public final class RequestsApi {
 
     static final Set<String> FIELDS = Set.of("type", "regulation", "subject", "changes", "purposes");
-    static final Set<RequestType> EXECUTED = Set.of(RequestType.ERASURE);
+    static final Set<RequestType> EXECUTED = Set.of(RequestType.ERASURE, RequestType.OBJECTION, RequestType.RESTRICTION);
     private static final Pattern REQUEST_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{43}$");
 
@@ -26,8 +26,11 @@ public final class RequestsApi {
     private final Json json;
     private final Responses responses;
 
-    public RequestsApi(RequestService requests, Json json, Responses responses) {
+    private final io.lethe.register.Purposes purposes;
+
+    public RequestsApi(RequestService requests, io.lethe.register.Purposes purposes, Json json, Responses responses) {
         this.requests = requests;
+        this.purposes = purposes;
         this.json = json;
         this.responses = responses;
     }
@@ -50,8 +53,23 @@ public final class RequestsApi {
         if (body.has("changes") && type != RequestType.RECTIFICATION) {
             errors.add("changes", "only a rectification request carries changes");
         }
+        List<String> objected = new java.util.ArrayList<>();
         if (body.has("purposes") && type != RequestType.OBJECTION) {
             errors.add("purposes", "only an objection request carries purposes");
+        } else if (type == RequestType.OBJECTION) {
+            JsonNode list = body.get("purposes");
+            if (list == null || !list.isArray() || list.isEmpty()) {
+                errors.add("purposes", "an objection names at least one purpose");
+            } else {
+                for (int i = 0; i < list.size(); i++) {
+                    JsonNode p = list.get(i);
+                    if (!p.isTextual() || !purposes.contains(p.asText())) {
+                        errors.add("purposes[" + i + "]", "is not a configured purpose");
+                    } else if (!objected.contains(p.asText())) {
+                        objected.add(p.asText());
+                    }
+                }
+            }
         }
         Principal principal = exchange.getProperty(ApiGuard.PRINCIPAL, Principal.class);
         boolean identityChecked = principal.role() == Role.ADMIN;
@@ -65,8 +83,8 @@ public final class RequestsApi {
             throw new ApiProblem(501, "Not implemented", type.wire() + " requests are part of the API contract but"
                     + " not available in this version of Lethe; nothing was stored.");
         }
-        DataSubjectRequest r = requests.file(new RequestService.Filing(type, regulation, identities, identityChecked,
-                principal.keyName())).orElseThrow(() -> new ApiProblem(409, "Identity conflict",
+        DataSubjectRequest r = requests.file(new RequestService.Filing(type, regulation, identities, objected,
+                identityChecked, principal.keyName())).orElseThrow(() -> new ApiProblem(409, "Identity conflict",
                         "The identities given belong to two different subjects."));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("requestId", r.id());
@@ -151,6 +169,9 @@ public final class RequestsApi {
         m.put("extended", r.extendedAt() != null);
         if (r.extendedAt() != null) {
             m.put("extensionReason", r.extensionReason());
+        }
+        if (!r.purposes().isEmpty()) {
+            m.put("purposes", r.purposes());
         }
         List<Map<String, Object>> vendors = r.vendors().stream().map(v -> {
             Map<String, Object> vm = new LinkedHashMap<>();

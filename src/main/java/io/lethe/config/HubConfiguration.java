@@ -112,6 +112,7 @@ public class HubConfiguration implements CamelConfiguration {
                 new Templates(Path.of(settings.get("lethe.mail.templates"))), settings.get("lethe.public-url"),
                 settings.optional("lethe.dpo.email"), clock);
         outbox.addListener(requestService);
+        requestService.setPurposes(purposes.names());
         context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
 
         // API
@@ -128,7 +129,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
         registry.bind("auditApi", new AuditApi(syncLog, responses));
         registry.bind("requestService", requestService);
-        registry.bind("requestsApi", new RequestsApi(requestService, json, responses));
+        registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, register, responses));
     }
 }

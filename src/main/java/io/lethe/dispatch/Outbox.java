@@ -181,6 +181,27 @@ public final class Outbox {
         });
     }
 
+    /** Ties the commands caused by these consent events to a data-subject request; returns their connectors. */
+    public List<String> attachToRequest(Connection c, List<String> eventIds, String requestId) throws SQLException {
+        List<String> connectors = new ArrayList<>();
+        for (String eventId : eventIds) {
+            try (PreparedStatement ps = c.prepareStatement("update outbox_command set request_id = ? where event_id = ?")) {
+                ps.setString(1, requestId);
+                ps.setString(2, eventId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("select connector from outbox_command where event_id = ?")) {
+                ps.setString(1, eventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        connectors.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return connectors.stream().distinct().toList();
+    }
+
     /** A cancelled request's commands that have not gone out yet are skipped. */
     public void skipRequest(Connection c, String requestId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'skipped', outcome = 'skipped',"

@@ -120,6 +120,38 @@ public final class ConsentRegister {
         return identities;
     }
 
+    /**
+     * Records, in the caller's transaction, one event per purpose for a known subject, without evidence (the request
+     * that causes them is the evidence, named in {@code source}). Listeners (the outbox) run in the same transaction.
+     * Returns the event ids.
+     */
+    public List<String> recordForSubject(Connection c, String subjectId, List<String> purposes, ConsentStatus status,
+            String lawfulBasis, String source) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        List<ConsentListener.RecordedConsent> recorded = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("insert into consent_event (id, subject_id, purpose, status,"
+                + " lawful_basis, source, captured_at, recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, null)")) {
+            for (String purpose : purposes) {
+                String eventId = UUID.randomUUID().toString();
+                ps.setString(1, eventId);
+                ps.setString(2, subjectId);
+                ps.setString(3, purpose);
+                ps.setString(4, status.wire());
+                ps.setString(5, lawfulBasis);
+                ps.setString(6, source);
+                ps.setObject(7, now);
+                ps.setObject(8, now);
+                ps.addBatch();
+                recorded.add(new ConsentListener.RecordedConsent(eventId, subjectId, purpose, status));
+            }
+            ps.executeBatch();
+        }
+        for (ConsentListener listener : listeners) {
+            listener.onRecorded(c, recorded);
+        }
+        return recorded.stream().map(ConsentListener.RecordedConsent::eventId).toList();
+    }
+
     /** Whether an identity belongs to someone erased earlier (the suppression register). */
     public boolean isSuppressed(IdentityKind kind, String normalisedValue) {
         return query("select 1 from suppression where lookup_hash = ?",

@@ -5,7 +5,8 @@ import java.util.List;
 
 /** A stored data-subject request with its per-vendor progress. */
 public record DataSubjectRequest(String id, RequestType type, Regulation regulation, String subjectId, String status,
-        Instant receivedAt, Instant dueAt, Instant extendedAt, String extensionReason, List<VendorProgress> vendors) {
+        Instant receivedAt, Instant dueAt, Instant extendedAt, String extensionReason, List<String> purposes,
+        List<VendorProgress> vendors) {
 
     public static final List<String> OPEN = List.of("identity_unverified", "pending", "in_progress");
 

@@ -55,6 +55,12 @@ public final class RequestService implements Outbox.Listener {
     private final Clock clock;
     private final RequestStore store = new RequestStore();
     private final SecureRandom random = new SecureRandom();
+    private java.util.Set<String> allPurposes = Set.of();
+
+    /** The configured purposes, all of which a restriction withdraws. */
+    public void setPurposes(java.util.Set<String> purposes) {
+        this.allPurposes = Set.copyOf(purposes);
+    }
 
     public RequestService(DataSource dataSource, ConsentRegister register, Outbox outbox, Connectors connectors,
             Deadlines deadlines, Mailer mailer, Templates templates, String publicUrl, String dpoEmail, Clock clock) {
@@ -72,7 +78,7 @@ public final class RequestService implements Outbox.Listener {
 
     /** What a caller filed; identities are already valid and normalised. */
     public record Filing(RequestType type, Regulation regulation, Map<IdentityKind, String> identities,
-            boolean identityChecked, String filedBy) {
+            List<String> purposes, boolean identityChecked, String filedBy) {
     }
 
     /** Files a request; empty when the identities name two different subjects. */
@@ -87,7 +93,7 @@ public final class RequestService implements Outbox.Listener {
         String token = unverified ? token() : null;
         DataSubjectRequest request = new DataSubjectRequest(id, f.type(), f.regulation(), subject.get(),
                 unverified ? "identity_unverified" : "pending", now, deadlines.due(f.regulation(), now), null, null,
-                List.of());
+                f.purposes(), List.of());
         run(c -> {
             store.insert(c, request, token == null ? null : ApiKeys.sha256Hex(token),
                     token == null ? null : now.plus(LINK_VALIDITY), f.filedBy());
@@ -184,9 +190,36 @@ public final class RequestService implements Outbox.Listener {
     }
 
     private void start(java.sql.Connection c, DataSubjectRequest r) throws SQLException {
-        if (r.type() != RequestType.ERASURE) {
-            throw new IllegalStateException(r.type().wire() + " requests are not executed by this version");
+        switch (r.type()) {
+            case ERASURE -> startErasure(c, r);
+            case OBJECTION -> withdraw(c, r, r.purposes());
+            case RESTRICTION -> withdraw(c, r, List.copyOf(new java.util.TreeSet<>(allPurposes)));
+            default -> throw new IllegalStateException(r.type().wire() + " requests are not executed by this version");
         }
+    }
+
+    /**
+     * Objection (Art. 21) and restriction (Art. 18): the purposes are withdrawn in the register, with the request as
+     * the source, so every vendor mapping them gets the opt-out through the outbox like any withdrawal. The data
+     * stays where it is. A restriction is lifted only by an admin (cancel); lifting grants nothing back.
+     */
+    private void withdraw(java.sql.Connection c, DataSubjectRequest r, List<String> purposes) throws SQLException {
+        List<String> events = register.recordForSubject(c, r.subjectId(), purposes,
+                io.lethe.register.ConsentStatus.WITHDRAWN, io.lethe.register.LawfulBasis.CONSENT, "request:" + r.id());
+        List<String> touched = outbox.attachToRequest(c, events, r.id());
+        Instant now = clock.instant();
+        for (Connector connector : connectors.enabled()) {
+            if (!touched.contains(connector.id())) {
+                store.setVendor(c, r.id(), connector.id(), "skipped", "no purpose of this request maps here", now);
+            }
+        }
+        store.setStatus(c, r.id(), touched.isEmpty() ? "pending" : "in_progress", now);
+        if (touched.isEmpty()) {
+            finish(c, store.find(c, r.id()).orElseThrow());
+        }
+    }
+
+    private void startErasure(java.sql.Connection c, DataSubjectRequest r) throws SQLException {
         List<Outbox.NewCommand> commands = new ArrayList<>();
         for (Connector connector : connectors.enabled()) {
             commands.add(new Outbox.NewCommand(connector.id(), r.subjectId(), "erase", null, null, r.id()));
@@ -252,6 +285,11 @@ public final class RequestService implements Outbox.Listener {
             notify(email, "completion", values); // the address was read before it was shredded
         } else if (clean) {
             store.setStatus(c, r.id(), "completed", now);
+            Map<String, String> values = values(r);
+            values.put("summary", "Processing for " + (r.purposes().isEmpty() ? "every purpose" : String.join(", ",
+                    r.type() == RequestType.RESTRICTION ? new java.util.TreeSet<>(allPurposes) : r.purposes()))
+                    + " has stopped in our systems and in every connected service that uses it.");
+            notify(emailOf(r.subjectId()), "completion", values);
         } else {
             store.setStatus(c, r.id(), "action_required", now);
             Map<String, String> values = values(r);

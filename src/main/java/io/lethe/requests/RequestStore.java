@@ -17,8 +17,8 @@ final class RequestStore {
     void insert(Connection c, DataSubjectRequest r, String verificationHash, Instant verificationExpires, String filedBy)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into dsr (id, type, regulation, subject_id, status,"
-                + " received_at, due_at, verification_hash, verification_expires_at, filed_by, updated_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " received_at, due_at, verification_hash, verification_expires_at, filed_by, updated_at, purposes)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.id());
             ps.setString(2, r.type().wire());
             ps.setString(3, r.regulation().wire());
@@ -30,6 +30,7 @@ final class RequestStore {
             ps.setObject(9, verificationExpires == null ? null : utc(verificationExpires));
             ps.setString(10, filedBy);
             ps.setObject(11, utc(r.receivedAt()));
+            ps.setString(12, r.purposes().isEmpty() ? null : String.join(",", r.purposes()));
             ps.executeUpdate();
         }
     }
@@ -122,7 +123,7 @@ final class RequestStore {
     Optional<DataSubjectRequest> find(Connection c, String id) throws SQLException {
         DataSubjectRequest r = null;
         try (PreparedStatement ps = c.prepareStatement("select id, type, regulation, subject_id, status, received_at,"
-                + " due_at, extended_at, extension_reason from dsr where id = ?")) {
+                + " due_at, extended_at, extension_reason, purposes from dsr where id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -130,7 +131,8 @@ final class RequestStore {
                 }
                 r = new DataSubjectRequest(rs.getString(1), RequestType.ofWire(rs.getString(2)).orElseThrow(),
                         Regulation.ofWire(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
-                        instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9), List.of());
+                        instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9),
+                        rs.getString(10) == null ? List.of() : List.of(rs.getString(10).split(",")), List.of());
             }
         }
         List<DataSubjectRequest.VendorProgress> vendors = new ArrayList<>();
@@ -145,7 +147,7 @@ final class RequestStore {
             }
         }
         return Optional.of(new DataSubjectRequest(r.id(), r.type(), r.regulation(), r.subjectId(), r.status(),
-                r.receivedAt(), r.dueAt(), r.extendedAt(), r.extensionReason(), List.copyOf(vendors)));
+                r.receivedAt(), r.dueAt(), r.extendedAt(), r.extensionReason(), r.purposes(), List.copyOf(vendors)));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
