@@ -18,7 +18,8 @@ import org.apache.camel.Exchange;
 public final class RequestsApi {
 
     static final Set<String> FIELDS = Set.of("type", "regulation", "subject", "changes", "purposes");
-    static final Set<RequestType> EXECUTED = Set.of(RequestType.ERASURE, RequestType.OBJECTION, RequestType.RESTRICTION);
+    static final Set<RequestType> EXECUTED = Set.of(RequestType.ERASURE, RequestType.ACCESS, RequestType.OBJECTION,
+            RequestType.RESTRICTION);
     private static final Pattern REQUEST_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{43}$");
 
@@ -122,6 +123,18 @@ public final class RequestsApi {
         } catch (IllegalStateException e) {
             throw new ApiProblem(409, "Conflict", "The request cannot be extended: " + e.getMessage() + ".");
         }
+    }
+
+    /** {@code GET /requests/{id}/export}: the access package, once the access request is completed. */
+    public void export(Exchange exchange) {
+        DataSubjectRequest r = load(exchange);
+        if (r.type() != RequestType.ACCESS) {
+            throw new ApiProblem(409, "Conflict", "Only access requests have an export.");
+        }
+        if (!r.status().equals("completed")) {
+            throw new ApiProblem(409, "Conflict", "The export is not ready: the request is " + r.status() + ".");
+        }
+        responses.json(exchange, 200, requests.exportPackage(r));
     }
 
     public void cancel(Exchange exchange) {

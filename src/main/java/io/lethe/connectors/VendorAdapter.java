@@ -34,6 +34,15 @@ public interface VendorAdapter {
                 "this connector cannot erase through an API")).toList();
     }
 
+    /**
+     * Reads what the vendor holds about each target (GDPR Art. 15): outcome {@code completed} with the records as a
+     * JSON array in {@code data}, or {@code not_found}.
+     */
+    default List<TargetOutcome> export(Connector connector, List<Target> targets) {
+        return targets.stream().map(t -> TargetOutcome.rejected(t.commandId(), 0,
+                "this connector cannot export through an API")).toList();
+    }
+
     /** One person in a batch: the command, and the e-mail addresses the register holds for the subject. */
     record Target(long commandId, String subjectId, String purpose, List<String> emails) {
     }
@@ -42,7 +51,17 @@ public interface VendorAdapter {
      * What the vendor said about one target. {@code outcome}: {@code delivered}, {@code not_found} (the vendor does
      * not hold the person: nothing to opt out), or {@code rejected} (refused for this person: needs a human).
      */
-    record TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail) {
+    record TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail, String data) {
+
+        public TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail) {
+            this(commandId, outcome, httpStatus, detail, null);
+        }
+
+        /** An access export: personal data in {@code data}, which is sealed and never logged. */
+        public static TargetOutcome exported(long id, int status, String detail, String data) {
+            return new TargetOutcome(id, "completed", status, detail, data);
+        }
+
         public static TargetOutcome delivered(long id, int status, String detail) {
             return new TargetOutcome(id, "delivered", status, detail);
         }

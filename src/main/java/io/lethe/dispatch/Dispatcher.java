@@ -78,6 +78,7 @@ public final class Dispatcher {
             outcomes.addAll(switch (group.getKey()) {
                 case "opt_in" -> adapter.optIn(connector, group.getValue());
                 case "erase" -> adapter.erase(connector, group.getValue());
+                case "export" -> adapter.export(connector, group.getValue());
                 default -> adapter.optOut(connector, group.getValue());
             });
         }
@@ -104,7 +105,7 @@ public final class Dispatcher {
             if (status.equals("action_required")) {
                 rejected.add(c);
             }
-            results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail()));
+            results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));
             entries.add(entry(c, o.outcome(), o.httpStatus(), o.detail()));
         }
         outbox.finish(batch.commands(), results, entries, batch.connector());

@@ -60,7 +60,10 @@ public final class Outbox {
     }
 
     /** The final word on one command after a vendor call. */
-    public record Result(long commandId, String status, String outcome, String detail) {
+    public record Result(long commandId, String status, String outcome, String detail, String data) {
+        public Result(long commandId, String status, String outcome, String detail) {
+            this(commandId, status, outcome, detail, null);
+        }
     }
 
     /** A subject's latest command at one connector. */

@@ -152,6 +152,46 @@ public final class ConsentRegister {
         return recorded.stream().map(ConsentListener.RecordedConsent::eventId).toList();
     }
 
+    /** Seals personal data (an access export) with the subject's own key, so erasure shreds it too. */
+    public byte[] sealFor(String subjectId, String plaintext, String boundTo) {
+        return subjectKey(subjectId).orElseThrow(() -> new IllegalStateException("subject has been erased"))
+                .seal(plaintext, boundTo);
+    }
+
+    /** Opens what {@link #sealFor} sealed; empty once the subject is erased. */
+    public Optional<String> openFor(String subjectId, byte[] sealed, String boundTo) {
+        return subjectKey(subjectId).map(k -> k.open(sealed, boundTo));
+    }
+
+    /** Every identity of the subject, opened: kind field name to values. */
+    public Map<String, List<String>> identities(String subjectId) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        Optional<KeyRing.SubjectKey> key = subjectKey(subjectId);
+        if (key.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select kind, sealed_value from subject_identity where subject_id = ? order by kind")) {
+            ps.setString(1, subjectId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    IdentityKind kind = IdentityKind.valueOf(rs.getString(1));
+                    out.computeIfAbsent(kind.field(), k -> new ArrayList<>())
+                            .add(key.get().open(rs.getBytes(2), subjectId + "/" + kind));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RegisterException("reading identities failed", e);
+        }
+    }
+
+    private Optional<KeyRing.SubjectKey> subjectKey(String subjectId) {
+        Optional<byte[]> wrapped = query("select data_key from subject where id = ?", ps -> ps.setString(1, subjectId),
+                rs -> rs.getBytes(1));
+        return wrapped.map(w -> keys.unwrap(subjectId, w));
+    }
+
     /** Whether an identity belongs to someone erased earlier (the suppression register). */
     public boolean isSuppressed(IdentityKind kind, String normalisedValue) {
         return query("select 1 from suppression where lookup_hash = ?",

@@ -191,7 +191,8 @@ public final class RequestService implements Outbox.Listener {
 
     private void start(java.sql.Connection c, DataSubjectRequest r) throws SQLException {
         switch (r.type()) {
-            case ERASURE -> startErasure(c, r);
+            case ERASURE -> startVendorCommands(c, r, "erase");
+            case ACCESS -> startVendorCommands(c, r, "export");
             case OBJECTION -> withdraw(c, r, r.purposes());
             case RESTRICTION -> withdraw(c, r, List.copyOf(new java.util.TreeSet<>(allPurposes)));
             default -> throw new IllegalStateException(r.type().wire() + " requests are not executed by this version");
@@ -219,10 +220,11 @@ public final class RequestService implements Outbox.Listener {
         }
     }
 
-    private void startErasure(java.sql.Connection c, DataSubjectRequest r) throws SQLException {
+    /** Erasure and access: one command per enabled connector, through the outbox like every vendor call. */
+    private void startVendorCommands(java.sql.Connection c, DataSubjectRequest r, String action) throws SQLException {
         List<Outbox.NewCommand> commands = new ArrayList<>();
         for (Connector connector : connectors.enabled()) {
-            commands.add(new Outbox.NewCommand(connector.id(), r.subjectId(), "erase", null, null, r.id()));
+            commands.add(new Outbox.NewCommand(connector.id(), r.subjectId(), action, null, null, r.id()));
         }
         outbox.enqueue(c, commands);
         store.setStatus(c, r.id(), commands.isEmpty() ? "pending" : "in_progress", clock.instant());
@@ -248,6 +250,10 @@ public final class RequestService implements Outbox.Listener {
             }
             Outbox.Result r = byId.get(cmd.id());
             store.setVendor(c, cmd.requestId(), cmd.connector(), vendorStatus(r), r.detail(), now);
+            if (r.data() != null) { // an access export: personal data, sealed with the subject's key
+                store.saveExport(c, cmd.requestId(), cmd.connector(),
+                        register.sealFor(cmd.subjectId(), r.data(), cmd.requestId() + "/" + cmd.connector()));
+            }
             touched.add(cmd.requestId());
         }
         for (String id : touched) {
@@ -283,6 +289,12 @@ public final class RequestService implements Outbox.Listener {
             values.put("summary", "Your personal data has been erased from our systems and from "
                     + r.vendors().size() + " connected service(s).");
             notify(email, "completion", values); // the address was read before it was shredded
+        } else if (clean && r.type() == RequestType.ACCESS) {
+            store.setStatus(c, r.id(), "completed", now);
+            Map<String, String> values = values(r);
+            values.put("summary", "A copy of the personal data we and " + r.vendors().size()
+                    + " connected service(s) hold about you is ready; we will send it to you securely.");
+            notify(emailOf(r.subjectId()), "completion", values);
         } else if (clean) {
             store.setStatus(c, r.id(), "completed", now);
             Map<String, String> values = values(r);
@@ -299,6 +311,59 @@ public final class RequestService implements Outbox.Listener {
             values.put("summary", summary.toString());
             notify(dpoEmail, "dpo-action-required", values);
         }
+    }
+
+    /**
+     * The access package (GDPR Art. 15/20): the register's own data about the subject and, per vendor, what it
+     * returned with the data categories its descriptor declares.
+     */
+    public Map<String, Object> exportPackage(DataSubjectRequest r) {
+        Map<String, byte[]> sealed = run(c -> store.exports(c, r.id()));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Object> vendors = new LinkedHashMap<>();
+        for (DataSubjectRequest.VendorProgress v : r.vendors()) {
+            Map<String, Object> section = new LinkedHashMap<>();
+            connectors.known().stream().filter(d -> d.id().equals(v.vendor())).findFirst().ifPresent(d -> {
+                section.put("title", d.title());
+                section.put("dataCategories", d.dataCategories());
+            });
+            section.put("status", v.status());
+            byte[] data = sealed.get(v.vendor());
+            Object records = List.of();
+            if (data != null) {
+                String opened = register.openFor(r.subjectId(), data, r.id() + "/" + v.vendor()).orElse("[]");
+                try {
+                    records = json.readTree(opened);
+                } catch (Exception e) {
+                    throw new IllegalStateException("stored export is not readable", e);
+                }
+            }
+            section.put("records", records);
+            vendors.put(v.vendor(), section);
+        }
+        Map<String, Object> registerData = new LinkedHashMap<>();
+        registerData.put("identities", register.identities(r.subjectId()));
+        registerData.put("consentHistory", register.history(r.subjectId()).orElse(List.of()).stream().map(e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("eventId", e.eventId());
+            m.put("purpose", e.purpose());
+            m.put("status", e.status().wire());
+            m.put("lawfulBasis", e.lawfulBasis());
+            m.put("source", e.source());
+            m.put("capturedAt", e.capturedAt().toString());
+            m.put("recordedAt", e.recordedAt().toString());
+            m.put("evidence", e.evidence());
+            return m;
+        }).toList());
+        registerData.put("dataCategories", List.of("identities (e-mail, external id, phone)",
+                "consent decisions with their evidence (notice version, IP address, user agent)"));
+        Map<String, Object> pkg = new LinkedHashMap<>();
+        pkg.put("requestId", r.id());
+        pkg.put("subjectId", r.subjectId());
+        pkg.put("generatedAt", clock.instant().toString());
+        pkg.put("register", registerData);
+        pkg.put("vendors", vendors);
+        return pkg;
     }
 
     private List<String> emails(String subjectId) {

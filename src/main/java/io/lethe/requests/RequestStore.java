@@ -150,6 +150,36 @@ final class RequestStore {
                 r.receivedAt(), r.dueAt(), r.extendedAt(), r.extensionReason(), r.purposes(), List.copyOf(vendors)));
     }
 
+    void saveExport(Connection c, String requestId, String connector, byte[] sealed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from dsr_export where request_id = ? and connector = ?")) {
+            ps.setString(1, requestId);
+            ps.setString(2, connector);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into dsr_export (request_id, connector, sealed_data) values (?, ?, ?)")) {
+            ps.setString(1, requestId);
+            ps.setString(2, connector);
+            ps.setBytes(3, sealed);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Sealed exports per connector. */
+    java.util.Map<String, byte[]> exports(Connection c, String requestId) throws SQLException {
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select connector, sealed_data from dsr_export where request_id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getBytes(2));
+                }
+            }
+        }
+        return out;
+    }
+
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();

@@ -80,7 +80,7 @@ class ApiAccessTest extends HubTestSupport {
 
     @Test
     void operations_not_in_this_version_answer_501_after_the_checks() {
-        Response r = api.get("/api/v1/requests/r-1/export", ADMIN_KEY);
+        Response r = api.post("/api/v1/connectors/hubspot/reconcile?dryRun=true", ADMIN_KEY, "{}");
         assertThat(r.status()).isEqualTo(501);
         assertThat(r.contentType()).startsWith("application/problem+json");
     }

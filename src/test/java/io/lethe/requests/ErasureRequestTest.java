@@ -175,6 +175,35 @@ abstract class ErasureRequestTest extends HubTestSupport {
     }
 
     @Test
+    void an_access_request_collects_every_vendors_records_into_one_package() {
+        String subjectId = consentFor("ada@example.com");
+        fakes.hubspotContact("ada@example.com");
+        fakes.salesforceContact("ada@example.com", "003000000000077AAA", null);
+        String id = api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "access", "regulation": "ccpa", "subject": {"email": "ada@example.com"}}""").json()
+                .path("requestId").asText();
+        assertThat(api.get("/api/v1/requests/" + id + "/export", ADMIN_KEY).status()).isIn(200, 409);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+        Response export = api.get("/api/v1/requests/" + id + "/export", ADMIN_KEY);
+        assertThat(export.status()).isEqualTo(200);
+        JsonNode pkg = export.json();
+        assertThat(pkg.path("subjectId").asText()).isEqualTo(subjectId);
+        assertThat(pkg.path("generatedAt").asText()).isNotBlank();
+        assertThat(pkg.path("register").path("identities").path("email").get(0).asText()).isEqualTo("ada@example.com");
+        assertThat(pkg.path("register").path("consentHistory").get(0).path("evidence").path("ip").asText())
+                .isEqualTo("198.51.100.4");
+        assertThat(pkg.path("vendors").path("hubspot").path("records").get(0).path("properties").path("firstname")
+                .asText()).isEqualTo("Ada");
+        assertThat(pkg.path("vendors").path("hubspot").path("dataCategories")).isNotEmpty();
+        assertThat(pkg.path("vendors").path("salesforce").path("records").get(0).path("Id").asText())
+                .isEqualTo("003000000000077AAA");
+        assertThat(pkg.path("vendors").path("mailchimp").path("status").asText()).isEqualTo("not_found");
+        assertThat(api.get("/api/v1/sync-log?requestId=" + id, ADMIN_KEY).body()).doesNotContain("Ada");
+        assertThat(api.get("/api/v1/requests/" + id + "/export", COMPLIANCE_KEY).status()).isEqualTo(403);
+    }
+
+    @Test
     void bad_or_unsupported_requests_store_nothing() {
         long before = database.count("dsr");
         assertThat(api.post("/api/v1/requests", ADMIN_KEY, "{\"type\":\"forget-me\",\"subject\":{\"email\":\"a@example.com\"}}")
@@ -184,8 +213,9 @@ abstract class ErasureRequestTest extends HubTestSupport {
                 .isEqualTo(400);
         assertThat(api.post("/api/v1/requests", INTAKE_KEY, "{\"type\":\"erasure\",\"subject\":{\"externalId\":\"x-1\"}}")
                 .json().path("errors").get(0).path("field").asText()).isEqualTo("subject.email");
-        assertThat(api.post("/api/v1/requests", ADMIN_KEY, "{\"type\":\"access\",\"subject\":{\"email\":\"a@example.com\"}}")
-                .status()).isEqualTo(501);
+        assertThat(api.post("/api/v1/requests", ADMIN_KEY,
+                "{\"type\":\"rectification\",\"subject\":{\"email\":\"a@example.com\"},\"changes\":{}}").status())
+                .isEqualTo(501);
         assertThat(api.post("/api/v1/requests", MARKETER_KEY, "{\"type\":\"erasure\",\"subject\":{\"email\":\"a@example.com\"}}")
                 .status()).isEqualTo(403);
         assertThat(database.count("dsr")).isEqualTo(before);

@@ -114,6 +114,15 @@ public final class VendorFakes implements AutoCloseable {
                         + "]")));
     }
 
+    /** HubSpot's batch read finds this contact (for access exports). */
+    public void hubspotContact(String email) {
+        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).withRequestBody(containing(email))
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"5101\",\"properties\":{"
+                        + "\"email\":\"" + email + "\",\"firstname\":\"Ada\",\"lastname\":\"Byron\"},"
+                        + "\"createdAt\":\"2025-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\","
+                        + "\"archived\":false}]}")));
+    }
+
     /** The hub's settings for all three connectors, pointing at these fakes. */
     public Properties hubProperties() {
         Properties p = new Properties();

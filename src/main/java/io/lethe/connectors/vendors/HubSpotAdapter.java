@@ -91,6 +91,46 @@ public final class HubSpotAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /** Access: the contact records found by e-mail, with their main properties. */
+    @Override
+    public List<TargetOutcome> export(Connector connector, List<Target> targets) {
+        var op = connector.descriptor().operation("readBack");
+        ObjectNode body = JSON.createObjectNode().put("idProperty", "email");
+        ArrayNode properties = body.putArray("properties");
+        for (String p : new String[] {"email", "firstname", "lastname", "phone", "company", "lifecyclestage",
+            "hs_email_optout", "createdate", "lastmodifieddate"}) {
+            properties.add(p);
+        }
+        ArrayNode inputs = body.putArray("inputs");
+        targets.forEach(t -> t.emails().forEach(e -> inputs.addObject().put("id", e)));
+        VendorHttp.Response r = http.call(op.method(), connector.resolve(op.endpoint()), connector.authorization(op),
+                body.toString());
+        if (r.status() == 429) {
+            throw rateLimited(r);
+        }
+        java.util.Map<String, ArrayNode> byEmail = new java.util.HashMap<>();
+        if (r.status() != 404) {
+            http.expectSuccess(r, "HubSpot batch read");
+            try {
+                for (JsonNode result : JSON.readTree(r.body()).path("results")) {
+                    String email = result.path("properties").path("email").asText("").toLowerCase(Locale.ROOT);
+                    byEmail.computeIfAbsent(email, k -> JSON.createArrayNode()).add(result);
+                }
+            } catch (Exception unreadable) {
+                throw new VendorException.Transient("HubSpot batch read answered unreadable JSON", r.status(), null, null);
+            }
+        }
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            ArrayNode records = JSON.createArrayNode();
+            t.emails().forEach(e -> records.addAll(byEmail.getOrDefault(e.toLowerCase(Locale.ROOT), JSON.createArrayNode())));
+            outcomes.add(records.isEmpty() ? TargetOutcome.notFound(t.commandId(), r.status(), "no such contact")
+                    : TargetOutcome.exported(t.commandId(), r.status(), records.size() + " contact record(s)",
+                            records.toString()));
+        }
+        return outcomes;
+    }
+
     private Set<String> stillPresent(Connector connector, List<Target> targets) {
         var op = connector.descriptor().operation("readBack");
         ObjectNode body = JSON.createObjectNode().put("idProperty", "email");

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.VendorAdapter;
+import io.lethe.connectors.VendorException;
 import io.lethe.connectors.VendorHttp;
 
 /**
@@ -91,6 +92,38 @@ public final class MailchimpAdapter implements VendorAdapter {
                     : held ? TargetOutcome.of(t.commandId(), "verified", 204, "deleted permanently in "
                             + listIds(connector).size() + " list(s); read-back finds no member")
                     : TargetOutcome.notFound(t.commandId(), 404, "not a member of any configured list"));
+        }
+        return outcomes;
+    }
+
+    /** Access: the member record in every configured list. */
+    @Override
+    public List<TargetOutcome> export(Connector connector, List<Target> targets) {
+        var read = connector.descriptor().operation("readBack");
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            ArrayNode records = JSON.createArrayNode();
+            for (String listId : listIds(connector)) {
+                for (String email : t.emails()) {
+                    String url = connector.resolve(read.endpoint()).replace("{listId}", listId)
+                            .replace("{subscriberHash}", subscriberHash(email));
+                    VendorHttp.Response r = http.call(read.method(), url, connector.authorization(read), null);
+                    if (r.status() == 404) {
+                        continue;
+                    }
+                    http.expectSuccess(r, "Mailchimp member read");
+                    try {
+                        ObjectNode record = records.addObject();
+                        record.put("list_id", listId);
+                        record.set("member", JSON.readTree(r.body()));
+                    } catch (Exception unreadable) {
+                        throw new VendorException.Transient("Mailchimp answered unreadable JSON",
+                                r.status(), null, null);
+                    }
+                }
+            }
+            outcomes.add(records.isEmpty() ? TargetOutcome.notFound(t.commandId(), 404, "not a member of any configured list")
+                    : TargetOutcome.exported(t.commandId(), 200, records.size() + " list membership(s)", records.toString()));
         }
         return outcomes;
     }

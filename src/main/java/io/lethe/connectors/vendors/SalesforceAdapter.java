@@ -163,6 +163,37 @@ public final class SalesforceAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /** Access: the person's Contact and Lead records with their main fields. */
+    @Override
+    public List<TargetOutcome> export(Connector connector, List<Target> targets) {
+        Set<String> emails = new LinkedHashSet<>();
+        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        Map<String, ArrayNode> byEmail = new HashMap<>();
+        String[][] queries = {
+            {"Contact", "Id, FirstName, LastName, Email, Phone, HasOptedOutOfEmail, IndividualId, CreatedDate, LastModifiedDate"},
+            {"Lead", "Id, FirstName, LastName, Email, Phone, Company, HasOptedOutOfEmail, CreatedDate, LastModifiedDate"}};
+        for (String[] q : queries) {
+            StringBuilder soql = new StringBuilder("SELECT ").append(q[1]).append(" FROM ").append(q[0])
+                    .append(" WHERE Email IN (");
+            int i = 0;
+            for (String email : emails) {
+                soql.append(i++ == 0 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
+            }
+            for (JsonNode r : json(call(connector, "query", soql.append(')').toString())).path("records")) {
+                byEmail.computeIfAbsent(r.path("Email").asText("").toLowerCase(Locale.ROOT), k -> JSON.createArrayNode())
+                        .add(r);
+            }
+        }
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            ArrayNode records = JSON.createArrayNode();
+            t.emails().forEach(e -> records.addAll(byEmail.getOrDefault(e.toLowerCase(Locale.ROOT), JSON.createArrayNode())));
+            outcomes.add(records.isEmpty() ? TargetOutcome.notFound(t.commandId(), 200, "no matching Contact or Lead")
+                    : TargetOutcome.exported(t.commandId(), 200, records.size() + " record(s)", records.toString()));
+        }
+        return outcomes;
+    }
+
     /** Contact and Lead ids per lower-cased e-mail. */
     private Map<String, List<String>> findRecordIds(Connector connector, Set<String> emails) {
         Map<String, List<String>> ids = new HashMap<>();
