@@ -18,8 +18,8 @@ import org.apache.camel.Exchange;
 public final class RequestsApi {
 
     static final Set<String> FIELDS = Set.of("type", "regulation", "subject", "changes", "purposes");
-    static final Set<RequestType> EXECUTED = Set.of(RequestType.ERASURE, RequestType.ACCESS, RequestType.OBJECTION,
-            RequestType.RESTRICTION);
+    static final Set<RequestType> EXECUTED = Set.of(RequestType.values());
+    static final Set<String> CHANGE_FIELDS = Set.of("email", "firstName", "lastName", "phone");
     private static final Pattern REQUEST_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{43}$");
 
@@ -51,8 +51,11 @@ public final class RequestsApi {
             errors.add("regulation", "must be gdpr or ccpa");
         }
         Map<IdentityKind, String> identities = ConsentRequests.identities(body.get("subject"), "subject", errors);
+        Map<String, String> changes = new LinkedHashMap<>();
         if (body.has("changes") && type != RequestType.RECTIFICATION) {
             errors.add("changes", "only a rectification request carries changes");
+        } else if (type == RequestType.RECTIFICATION) {
+            changes = changes(body.get("changes"), errors);
         }
         List<String> objected = new java.util.ArrayList<>();
         if (body.has("purposes") && type != RequestType.OBJECTION) {
@@ -84,7 +87,7 @@ public final class RequestsApi {
             throw new ApiProblem(501, "Not implemented", type.wire() + " requests are part of the API contract but"
                     + " not available in this version of Lethe; nothing was stored.");
         }
-        DataSubjectRequest r = requests.file(new RequestService.Filing(type, regulation, identities, objected,
+        DataSubjectRequest r = requests.file(new RequestService.Filing(type, regulation, identities, objected, changes,
                 identityChecked, principal.keyName())).orElseThrow(() -> new ApiProblem(409, "Identity conflict",
                         "The identities given belong to two different subjects."));
         Map<String, Object> result = new LinkedHashMap<>();
@@ -92,6 +95,30 @@ public final class RequestsApi {
         result.put("status", r.status());
         result.put("dueAt", r.dueAt().toString());
         responses.json(exchange, 202, result);
+    }
+
+    /** The corrected fields of a rectification: e-mail and phone in normal form, names as given. */
+    private static Map<String, String> changes(JsonNode node, FieldErrors errors) {
+        Map<String, String> changes = new LinkedHashMap<>();
+        if (node == null || !node.isObject() || node.isEmpty()) {
+            errors.add("changes", "a rectification names at least one of email, firstName, lastName, phone");
+            return changes;
+        }
+        errors.rejectUnknown(node, "changes.", CHANGE_FIELDS);
+        for (String field : List.of("email", "firstName", "lastName", "phone")) {
+            String value = errors.text(node, field, "changes.", false, field.equals("email") ? 320 : 100);
+            if (value == null) {
+                continue;
+            }
+            if (field.equals("email") || field.equals("phone")) {
+                IdentityKind kind = field.equals("email") ? IdentityKind.EMAIL : IdentityKind.PHONE;
+                kind.normalise(value).ifPresentOrElse(v -> changes.put(field, v),
+                        () -> errors.add("changes." + field, "is not valid"));
+            } else {
+                changes.put(field, value.strip());
+            }
+        }
+        return changes;
     }
 
     public void get(Exchange exchange) {

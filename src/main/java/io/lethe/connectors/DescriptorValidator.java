@@ -29,7 +29,7 @@ public final class DescriptorValidator {
     static final Set<String> REQUIRED_TOP = Set.of("id", "title", "category", "adapter", "identity", "parameters",
             "purposes", "operations");
     static final Set<String> PARAMETER_KEYS = Set.of("description", "default", "required", "secret", "example");
-    static final Set<String> OPERATIONS = Set.of("readState", "optOut", "erase", "readBack", "export");
+    static final Set<String> OPERATIONS = Set.of("readState", "optOut", "erase", "readBack", "export", "rectify");
     static final Set<String> OPERATION_KEYS = Set.of("method", "endpoint", "batchMax", "rateLimit", "auth", "each", "query");
     static final Set<String> CATEGORIES = Set.of("crm", "marketing", "analytics");
     static final Set<String> IDENTITIES = Set.of("email", "email_md5", "external_id");

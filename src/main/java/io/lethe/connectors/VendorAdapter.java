@@ -43,8 +43,25 @@ public interface VendorAdapter {
                 "this connector cannot export through an API")).toList();
     }
 
-    /** One person in a batch: the command, and the e-mail addresses the register holds for the subject. */
-    record Target(long commandId, String subjectId, String purpose, List<String> emails) {
+    /**
+     * Rectification (Art. 16): pushes the corrected fields ({@code email}, {@code firstName}, {@code lastName},
+     * {@code phone}, in {@link Target#changes()}) to the person's records: {@code completed}, or {@code not_found}.
+     */
+    default List<TargetOutcome> rectify(Connector connector, List<Target> targets) {
+        return targets.stream().map(t -> TargetOutcome.rejected(t.commandId(), 0,
+                "this connector cannot rectify through an API")).toList();
+    }
+
+    /**
+     * One person in a batch: the command, the e-mail addresses the register holds for the subject, and for a
+     * rectification the corrected fields (personal data: never logged).
+     */
+    record Target(long commandId, String subjectId, String purpose, List<String> emails,
+            java.util.Map<String, String> changes) {
+
+        public Target(long commandId, String subjectId, String purpose, List<String> emails) {
+            this(commandId, subjectId, purpose, emails, java.util.Map.of());
+        }
     }
 
     /**

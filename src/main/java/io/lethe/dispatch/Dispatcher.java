@@ -37,6 +37,12 @@ public final class Dispatcher {
     private final Mailer mailer;
     private final DispatchPolicy policy;
     private final Clock clock;
+    private java.util.function.Function<Command, Map<String, String>> changes = c -> Map.of();
+
+    /** Where a rectify command's corrected fields come from (the request it belongs to). */
+    public void setChanges(java.util.function.Function<Command, Map<String, String>> changes) {
+        this.changes = changes;
+    }
 
     public Dispatcher(Outbox outbox, Connectors connectors, ConsentRegister register, Mailer mailer,
             DispatchPolicy policy, Clock clock) {
@@ -69,8 +75,8 @@ public final class Dispatcher {
             if (addresses.isEmpty()) {
                 outcomes.add(new TargetOutcome(c.id(), "skipped", null, "no e-mail identity on record"));
             } else {
-                byAction.computeIfAbsent(c.action(), k -> new ArrayList<>())
-                        .add(new Target(c.id(), c.subjectId(), c.purpose(), addresses));
+                byAction.computeIfAbsent(c.action(), k -> new ArrayList<>()).add(new Target(c.id(), c.subjectId(),
+                        c.purpose(), addresses, c.action().equals("rectify") ? changes.apply(c) : Map.of()));
             }
         }
         VendorAdapter adapter = connector.adapter();
@@ -79,6 +85,7 @@ public final class Dispatcher {
                 case "opt_in" -> adapter.optIn(connector, group.getValue());
                 case "erase" -> adapter.erase(connector, group.getValue());
                 case "export" -> adapter.export(connector, group.getValue());
+                case "rectify" -> adapter.rectify(connector, group.getValue());
                 default -> adapter.optOut(connector, group.getValue());
             });
         }

@@ -152,6 +152,31 @@ public final class ConsentRegister {
         return recorded.stream().map(ConsentListener.RecordedConsent::eventId).toList();
     }
 
+    /**
+     * Rectification in the register, in the caller's transaction: the subject's identities of this kind are replaced
+     * by the corrected value (sealed, with its new lookup hash).
+     */
+    public void replaceIdentity(Connection c, String subjectId, IdentityKind kind, String normalisedValue)
+            throws SQLException {
+        KeyRing.SubjectKey key = subjectKey(subjectId).orElseThrow(() -> new IllegalStateException("subject erased"));
+        String hash = keys.lookupHash(kind, normalisedValue);
+        try (PreparedStatement ps = c.prepareStatement(
+                "delete from subject_identity where (subject_id = ? and kind = ?) or lookup_hash = ?")) {
+            ps.setString(1, subjectId);
+            ps.setString(2, kind.name());
+            ps.setString(3, hash);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into subject_identity (lookup_hash, subject_id, kind, sealed_value) values (?, ?, ?, ?)")) {
+            ps.setString(1, hash);
+            ps.setString(2, subjectId);
+            ps.setString(3, kind.name());
+            ps.setBytes(4, key.seal(normalisedValue, subjectId + "/" + kind));
+            ps.executeUpdate();
+        }
+    }
+
     /** Seals personal data (an access export) with the subject's own key, so erasure shreds it too. */
     public byte[] sealFor(String subjectId, String plaintext, String boundTo) {
         return subjectKey(subjectId).orElseThrow(() -> new IllegalStateException("subject has been erased"))

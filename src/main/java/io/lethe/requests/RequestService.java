@@ -78,7 +78,7 @@ public final class RequestService implements Outbox.Listener {
 
     /** What a caller filed; identities are already valid and normalised. */
     public record Filing(RequestType type, Regulation regulation, Map<IdentityKind, String> identities,
-            List<String> purposes, boolean identityChecked, String filedBy) {
+            List<String> purposes, Map<String, String> changes, boolean identityChecked, String filedBy) {
     }
 
     /** Files a request; empty when the identities name two different subjects. */
@@ -94,9 +94,11 @@ public final class RequestService implements Outbox.Listener {
         DataSubjectRequest request = new DataSubjectRequest(id, f.type(), f.regulation(), subject.get(),
                 unverified ? "identity_unverified" : "pending", now, deadlines.due(f.regulation(), now), null, null,
                 f.purposes(), List.of());
+        byte[] sealedChanges = f.changes().isEmpty() ? null
+                : register.sealFor(subject.get(), json(f.changes()), id + "/changes");
         run(c -> {
             store.insert(c, request, token == null ? null : ApiKeys.sha256Hex(token),
-                    token == null ? null : now.plus(LINK_VALIDITY), f.filedBy());
+                    token == null ? null : now.plus(LINK_VALIDITY), f.filedBy(), sealedChanges);
             for (Connector connector : connectors.enabled()) {
                 store.setVendor(c, id, connector.id(), "queued", null, now);
             }
@@ -193,6 +195,7 @@ public final class RequestService implements Outbox.Listener {
         switch (r.type()) {
             case ERASURE -> startVendorCommands(c, r, "erase");
             case ACCESS -> startVendorCommands(c, r, "export");
+            case RECTIFICATION -> startVendorCommands(c, r, "rectify");
             case OBJECTION -> withdraw(c, r, r.purposes());
             case RESTRICTION -> withdraw(c, r, List.copyOf(new java.util.TreeSet<>(allPurposes)));
             default -> throw new IllegalStateException(r.type().wire() + " requests are not executed by this version");
@@ -289,6 +292,19 @@ public final class RequestService implements Outbox.Listener {
             values.put("summary", "Your personal data has been erased from our systems and from "
                     + r.vendors().size() + " connected service(s).");
             notify(email, "completion", values); // the address was read before it was shredded
+        } else if (clean && r.type() == RequestType.RECTIFICATION) {
+            Map<String, String> changes = changes(c, r.id(), r.subjectId());
+            if (changes.containsKey("email")) {
+                register.replaceIdentity(c, r.subjectId(), IdentityKind.EMAIL, changes.get("email"));
+            }
+            if (changes.containsKey("phone")) {
+                register.replaceIdentity(c, r.subjectId(), IdentityKind.PHONE, changes.get("phone"));
+            }
+            store.setStatus(c, r.id(), "completed", now);
+            Map<String, String> values = values(r);
+            values.put("summary", "Your corrected details are now used by us and by " + r.vendors().size()
+                    + " connected service(s).");
+            notify(changes.getOrDefault("email", emailOf(r.subjectId())), "completion", values);
         } else if (clean && r.type() == RequestType.ACCESS) {
             store.setStatus(c, r.id(), "completed", now);
             Map<String, String> values = values(r);
@@ -311,6 +327,34 @@ public final class RequestService implements Outbox.Listener {
             values.put("summary", summary.toString());
             notify(dpoEmail, "dpo-action-required", values);
         }
+    }
+
+    /** The corrected fields of a rectification, for the vendor call of one of its commands. */
+    public Map<String, String> changesFor(Command command) {
+        return command.requestId() == null ? Map.of() : run(c -> changes(c, command.requestId(), command.subjectId()));
+    }
+
+    private Map<String, String> changes(java.sql.Connection c, String requestId, String subjectId) throws SQLException {
+        byte[] sealed = store.sealedChanges(c, requestId);
+        if (sealed == null) {
+            return Map.of();
+        }
+        String opened = register.openFor(subjectId, sealed, requestId + "/changes").orElse("{}");
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(opened).fields()
+                    .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException("stored changes are not readable", e);
+        }
+    }
+
+    private static String json(Map<String, String> map) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        map.forEach(node::put);
+        return node.toString();
     }
 
     /**

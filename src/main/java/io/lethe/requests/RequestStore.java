@@ -14,11 +14,11 @@ import java.util.Optional;
 /** JDBC access to {@code dsr} and {@code dsr_vendor}; every method works in the caller's transaction. */
 final class RequestStore {
 
-    void insert(Connection c, DataSubjectRequest r, String verificationHash, Instant verificationExpires, String filedBy)
-            throws SQLException {
+    void insert(Connection c, DataSubjectRequest r, String verificationHash, Instant verificationExpires, String filedBy,
+            byte[] sealedChanges) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into dsr (id, type, regulation, subject_id, status,"
-                + " received_at, due_at, verification_hash, verification_expires_at, filed_by, updated_at, purposes)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " received_at, due_at, verification_hash, verification_expires_at, filed_by, updated_at, purposes,"
+                + " sealed_changes) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.id());
             ps.setString(2, r.type().wire());
             ps.setString(3, r.regulation().wire());
@@ -31,6 +31,7 @@ final class RequestStore {
             ps.setString(10, filedBy);
             ps.setObject(11, utc(r.receivedAt()));
             ps.setString(12, r.purposes().isEmpty() ? null : String.join(",", r.purposes()));
+            ps.setBytes(13, sealedChanges);
             ps.executeUpdate();
         }
     }
@@ -148,6 +149,15 @@ final class RequestStore {
         }
         return Optional.of(new DataSubjectRequest(r.id(), r.type(), r.regulation(), r.subjectId(), r.status(),
                 r.receivedAt(), r.dueAt(), r.extendedAt(), r.extensionReason(), r.purposes(), List.copyOf(vendors)));
+    }
+
+    byte[] sealedChanges(Connection c, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select sealed_changes from dsr where id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
     }
 
     void saveExport(Connection c, String requestId, String connector, byte[] sealed) throws SQLException {

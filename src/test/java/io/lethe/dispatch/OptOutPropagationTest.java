@@ -173,10 +173,6 @@ abstract class OptOutPropagationTest extends HubTestSupport {
     }
 
     static JsonNode body(LoggedRequest r) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBodyAsString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return VendorFakes.json(r);
     }
 }

@@ -204,6 +204,38 @@ abstract class ErasureRequestTest extends HubTestSupport {
     }
 
     @Test
+    void a_rectification_reaches_every_vendor_holding_the_person_and_the_register() {
+        String subjectId = consentFor("old.name@example.com");
+        fakes.salesforceContact("old.name@example.com", "003000000000088AAA", null);
+        String id = api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "rectification", "subject": {"email": "old.name@example.com"},
+                 "changes": {"email": "New.Name@example.com", "lastName": "Newman"}}""").json().path("requestId").asText();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+        JsonNode update = VendorFakes.json(fakes.hubspot.findAll(
+                postRequestedFor(urlPathEqualTo(VendorFakes.HUBSPOT_BATCH_UPDATE))).get(0)).path("inputs").get(0);
+        assertThat(update.path("id").asText()).isEqualTo("old.name@example.com");
+        assertThat(update.path("properties").path("email").asText()).isEqualTo("new.name@example.com");
+        assertThat(update.path("properties").path("lastname").asText()).isEqualTo("Newman");
+        JsonNode member = VendorFakes.json(fakes.mailchimp.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(urlPathMatching("/3.0/lists/list-a/.*")))
+                .get(0));
+        assertThat(member.path("email_address").asText()).isEqualTo("new.name@example.com");
+        assertThat(member.path("merge_fields").path("LNAME").asText()).isEqualTo("Newman");
+        assertThat(request(id).path("vendors").findValuesAsText("status")).containsExactlyInAnyOrder("completed",
+                "completed", "completed");
+        assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"new.name@example.com\"}").json()
+                .path("subjectId").asText()).isEqualTo(subjectId);
+        assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"old.name@example.com\"}").status())
+                .isEqualTo(404);
+        assertThat(api.get("/api/v1/sync-log?requestId=" + id, ADMIN_KEY).body()).doesNotContain("Newman")
+                .doesNotContain("new.name");
+        assertThat(api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "rectification", "subject": {"email": "x@example.com"}, "changes": {"shoeSize": "42"}}""")
+                .json().path("errors").findValuesAsText("field")).contains("changes.shoeSize");
+    }
+
+    @Test
     void bad_or_unsupported_requests_store_nothing() {
         long before = database.count("dsr");
         assertThat(api.post("/api/v1/requests", ADMIN_KEY, "{\"type\":\"forget-me\",\"subject\":{\"email\":\"a@example.com\"}}")
@@ -215,7 +247,7 @@ abstract class ErasureRequestTest extends HubTestSupport {
                 .json().path("errors").get(0).path("field").asText()).isEqualTo("subject.email");
         assertThat(api.post("/api/v1/requests", ADMIN_KEY,
                 "{\"type\":\"rectification\",\"subject\":{\"email\":\"a@example.com\"},\"changes\":{}}").status())
-                .isEqualTo(501);
+                .isEqualTo(400);
         assertThat(api.post("/api/v1/requests", MARKETER_KEY, "{\"type\":\"erasure\",\"subject\":{\"email\":\"a@example.com\"}}")
                 .status()).isEqualTo(403);
         assertThat(database.count("dsr")).isEqualTo(before);

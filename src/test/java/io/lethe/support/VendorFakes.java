@@ -31,6 +31,7 @@ public final class VendorFakes implements AutoCloseable {
     public static final String SF_API = "62.0";
     public static final String HUBSPOT_OPT_OUT = "/communication-preferences/v4/statuses/batch/unsubscribe-all";
     public static final String HUBSPOT_GDPR_DELETE = "/crm/v3/objects/contacts/gdpr-delete";
+    public static final String HUBSPOT_BATCH_UPDATE = "/crm/v3/objects/contacts/batch/update";
     public static final String HUBSPOT_BATCH_READ = "/crm/v3/objects/contacts/batch/read";
     public static final String SF_QUERY = "/services/data/v" + SF_API + "/query";
     public static final String SF_COLLECTIONS = "/services/data/v" + SF_API + "/composite/sobjects";
@@ -84,6 +85,11 @@ public final class VendorFakes implements AutoCloseable {
                         + "\"Resource Not Found\",\"status\":404,\"detail\":\"The requested resource could not be"
                         + " found.\",\"instance\":\"x\"}")));
         salesforce.stubFor(delete(urlPathEqualTo(SF_COLLECTIONS)).willReturn(okJson("[]")));
+        // Rectification: HubSpot batch update; Mailchimp member update in list-a (list-b does not hold the person).
+        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_UPDATE)).willReturn(okJson(
+                "{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"5101\",\"properties\":{}}]}")));
+        mailchimp.stubFor(patch(urlPathMatching("/3.0/lists/list-a/members/[0-9a-f]{32}")).willReturn(okJson(
+                "{\"id\":\"x\",\"status\":\"subscribed\"}")));
     }
 
     /**
@@ -112,6 +118,16 @@ public final class VendorFakes implements AutoCloseable {
                 .willReturn(okJson("[{\"id\":\"" + contactId + "\",\"success\":true,\"errors\":[]}"
                         + (individualId == null ? "" : ",{\"id\":\"" + individualId + "\",\"success\":true,\"errors\":[]}")
                         + "]")));
+    }
+
+    /** The JSON body of a request a fake received. */
+    public static com.fasterxml.jackson.databind.JsonNode json(
+            com.github.tomakehurst.wiremock.verification.LoggedRequest request) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(request.getBodyAsString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** HubSpot's batch read finds this contact (for access exports). */

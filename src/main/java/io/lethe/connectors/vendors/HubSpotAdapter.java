@@ -91,6 +91,40 @@ public final class HubSpotAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /** Rectification: a batch update of the contacts found by their current e-mail. */
+    @Override
+    public List<TargetOutcome> rectify(Connector connector, List<Target> targets) {
+        var op = connector.descriptor().operation("rectify");
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode inputs = body.putArray("inputs");
+        for (Target t : targets) {
+            ObjectNode properties = JSON.createObjectNode();
+            java.util.Map<String, String> names = java.util.Map.of("email", "email", "firstName", "firstname",
+                    "lastName", "lastname", "phone", "phone");
+            t.changes().forEach((k, v) -> properties.put(names.get(k), v));
+            t.emails().forEach(e -> inputs.addObject().put("idProperty", "email").put("id", e).set("properties",
+                    properties.deepCopy()));
+        }
+        VendorHttp.Response r = http.call(op.method(), connector.resolve(op.endpoint()), connector.authorization(op),
+                body.toString());
+        if (r.status() == 429) {
+            throw rateLimited(r);
+        }
+        http.expectSuccess(r, "HubSpot batch update");
+        int updated = 0;
+        try {
+            updated = JSON.readTree(r.body()).path("results").size();
+        } catch (Exception unreadable) {
+            // counted as none below
+        }
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            outcomes.add(updated > 0 ? TargetOutcome.of(t.commandId(), "completed", r.status(), "contact updated")
+                    : TargetOutcome.notFound(t.commandId(), r.status(), "no such contact"));
+        }
+        return outcomes;
+    }
+
     /** Access: the contact records found by e-mail, with their main properties. */
     @Override
     public List<TargetOutcome> export(Connector connector, List<Target> targets) {

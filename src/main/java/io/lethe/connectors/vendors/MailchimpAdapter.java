@@ -96,6 +96,45 @@ public final class MailchimpAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /** Rectification: the member's address and merge fields, in every list that holds it. */
+    @Override
+    public List<TargetOutcome> rectify(Connector connector, List<Target> targets) {
+        var op = connector.descriptor().operation("rectify");
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            ObjectNode body = JSON.createObjectNode();
+            if (t.changes().containsKey("email")) {
+                body.put("email_address", t.changes().get("email"));
+            }
+            ObjectNode merge = JSON.createObjectNode();
+            java.util.Map<String, String> fields = java.util.Map.of("firstName", "FNAME", "lastName", "LNAME",
+                    "phone", "PHONE");
+            t.changes().forEach((k, v) -> {
+                if (fields.containsKey(k)) {
+                    merge.put(fields.get(k), v);
+                }
+            });
+            if (!merge.isEmpty()) {
+                body.set("merge_fields", merge);
+            }
+            int updated = 0;
+            for (String listId : listIds(connector)) {
+                for (String email : t.emails()) {
+                    String url = connector.resolve(op.endpoint()).replace("{listId}", listId)
+                            .replace("{subscriberHash}", subscriberHash(email));
+                    VendorHttp.Response r = http.call(op.method(), url, connector.authorization(op), body.toString());
+                    if (r.status() != 404) {
+                        http.expectSuccess(r, "Mailchimp member update");
+                        updated++;
+                    }
+                }
+            }
+            outcomes.add(updated > 0 ? TargetOutcome.of(t.commandId(), "completed", 200, "updated in " + updated + " list(s)")
+                    : TargetOutcome.notFound(t.commandId(), 404, "not a member of any configured list"));
+        }
+        return outcomes;
+    }
+
     /** Access: the member record in every configured list. */
     @Override
     public List<TargetOutcome> export(Connector connector, List<Target> targets) {

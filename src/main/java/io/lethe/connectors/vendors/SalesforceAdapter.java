@@ -163,6 +163,42 @@ public final class SalesforceAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /** Rectification: the person's Contacts get the corrected fields, in sObject collections. */
+    @Override
+    public List<TargetOutcome> rectify(Connector connector, List<Target> targets) {
+        Set<String> emails = new LinkedHashSet<>();
+        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        Map<String, List<JsonNode>> contacts = findContacts(connector, emails);
+        Map<String, String> fields = Map.of("email", "Email", "firstName", "FirstName", "lastName", "LastName",
+                "phone", "Phone");
+        List<ObjectNode> records = new ArrayList<>();
+        Map<Long, List<String>> idsByCommand = new HashMap<>();
+        for (Target t : targets) {
+            List<String> ids = new ArrayList<>();
+            for (String email : t.emails()) {
+                for (JsonNode contact : contacts.getOrDefault(email.toLowerCase(Locale.ROOT), List.of())) {
+                    ObjectNode r = JSON.createObjectNode();
+                    r.putObject("attributes").put("type", "Contact");
+                    r.put("id", contact.path("Id").asText());
+                    t.changes().forEach((k, v) -> r.put(fields.get(k), v));
+                    records.add(r);
+                    ids.add(contact.path("Id").asText());
+                }
+            }
+            idsByCommand.put(t.commandId(), ids);
+        }
+        Map<String, String> failures = update(connector, records);
+        List<TargetOutcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            List<String> ids = idsByCommand.get(t.commandId());
+            String failure = ids.stream().map(failures::get).filter(f -> f != null).findFirst().orElse(null);
+            outcomes.add(ids.isEmpty() ? TargetOutcome.notFound(t.commandId(), 200, "no matching Contact")
+                    : failure == null ? TargetOutcome.of(t.commandId(), "completed", 200, "updated " + ids.size() + " Contact(s)")
+                    : TargetOutcome.rejected(t.commandId(), 200, "Salesforce " + failure));
+        }
+        return outcomes;
+    }
+
     /** Access: the person's Contact and Lead records with their main fields. */
     @Override
     public List<TargetOutcome> export(Connector connector, List<Target> targets) {
