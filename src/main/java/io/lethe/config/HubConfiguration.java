@@ -113,6 +113,7 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.optional("lethe.dpo.email"), clock);
         outbox.addListener(requestService);
         requestService.setPurposes(purposes.names());
+        requestService.setReminderLead(java.time.Duration.ofDays(settings.getInt("lethe.requests.remind-before-days")));
         dispatcher.setChanges(requestService::changesFor);
         context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
 

@@ -56,6 +56,12 @@ public final class RequestService implements Outbox.Listener {
     private final RequestStore store = new RequestStore();
     private final SecureRandom random = new SecureRandom();
     private java.util.Set<String> allPurposes = Set.of();
+    private Duration reminderLead = Duration.ofDays(7);
+
+    /** How long before its due date the DPO is reminded of an open request. */
+    public void setReminderLead(Duration lead) {
+        this.reminderLead = lead;
+    }
 
     /** The configured purposes, all of which a restriction withdraws. */
     public void setPurposes(java.util.Set<String> purposes) {
@@ -171,7 +177,34 @@ public final class RequestService implements Outbox.Listener {
         return find(id).orElseThrow();
     }
 
-    /** Closes unverified requests whose link expired (timer route). */
+    /**
+     * The periodic sweep (timer route): closes unverified requests whose link expired, reminds the DPO of requests
+     * due within the reminder lead, and tells the DPO once about each overdue request. Returns the overdue count.
+     */
+    public int sweep() {
+        closeExpiredUnverified();
+        Instant now = clock.instant();
+        List<String> remind = run(c -> store.takeDue(c, "reminded_at", now.plus(reminderLead), now));
+        List<String> overdue = run(c -> store.takeDue(c, "overdue_notified_at", now, now));
+        for (String id : remind) {
+            find(id).ifPresent(r -> notifyDpo(r, "dpo-reminder"));
+        }
+        for (String id : overdue) {
+            find(id).ifPresent(r -> notifyDpo(r, "dpo-overdue"));
+        }
+        if (!overdue.isEmpty()) {
+            LOG.warn("{} data-subject request(s) are overdue: {}", overdue.size(), String.join(", ", overdue));
+        }
+        return overdue.size();
+    }
+
+    private void notifyDpo(DataSubjectRequest r, String template) {
+        Map<String, String> values = values(r);
+        values.put("status", r.status());
+        notify(dpoEmail, template, values);
+    }
+
+    /** Closes unverified requests whose link expired. */
     public int closeExpiredUnverified() {
         Instant now = clock.instant();
         return run(c -> {

@@ -106,6 +106,29 @@ final class RequestStore {
         return Optional.ofNullable(id);
     }
 
+    /** Open requests to remind the DPO of ({@code column} is reminded_at or overdue_notified_at), and marks them. */
+    List<String> takeDue(Connection c, String column, Instant dueBefore, Instant now) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from dsr where status in ('identity_unverified',"
+                + " 'pending', 'in_progress', 'action_required') and " + column + " is null and due_at <= ?")) {
+            ps.setObject(1, utc(dueBefore));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("update dsr set " + column + " = ? where id = ?")) {
+            for (String id : ids) {
+                ps.setObject(1, utc(now));
+                ps.setString(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return ids;
+    }
+
     /** Unverified requests whose link has expired. */
     List<String> expiredUnverified(Connection c, Instant now) throws SQLException {
         List<String> ids = new ArrayList<>();
