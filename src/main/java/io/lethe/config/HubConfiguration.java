@@ -16,7 +16,11 @@ import io.lethe.api.AccessPolicy;
 import io.lethe.api.AuditApi;
 import io.lethe.api.ConnectorApi;
 import io.lethe.api.RequestsApi;
+import io.lethe.connectors.vendors.EmailVendorAdapter;
+import io.lethe.mail.MailIntake;
+import io.lethe.mail.MailIntakeStarter;
 import io.lethe.mail.Templates;
+import io.lethe.mail.VendorReminders;
 import io.lethe.requests.Deadlines;
 import io.lethe.requests.RequestService;
 import io.lethe.audit.SyncLog;
@@ -82,11 +86,14 @@ public class HubConfiguration implements CamelConfiguration {
 
         // Connectors, outbox, dispatch, sync log
         VendorHttp http = new VendorHttp(context, clock);
+        Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
+        Templates templates = new Templates(Path.of(settings.get("lethe.mail.templates")));
+        EmailVendorAdapter emailVendors = new EmailVendorAdapter(mailer, templates);
         Connectors connectors = Connectors.load(Path.of(settings.get("lethe.connectors-dir")),
-                settings.optional("lethe.connectors"), new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce"),
+                settings.optional("lethe.connectors"), new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce", "email"),
                         purposes.names()), settings::optional,
                 Map.of("hubspot", new HubSpotAdapter(http), "mailchimp", new MailchimpAdapter(http),
-                        "salesforce", new SalesforceAdapter(context)));
+                        "salesforce", new SalesforceAdapter(context), "email", emailVendors));
         for (Connector connector : connectors.enabled()) {
             if (connector.descriptor().adapter().equals("salesforce")) {
                 SalesforceAdapter.registerComponent(context, connector);
@@ -96,7 +103,6 @@ public class HubConfiguration implements CamelConfiguration {
         Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
                 List.of(new OutboxWriter(outbox, connectors)));
-        Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
         DispatchPolicy dispatchPolicy = new DispatchPolicy(settings.millis("lethe.dispatch.window-ms"),
                 settings.millis("lethe.dispatch.lease-ms"), settings.getInt("lethe.dispatch.in-place-retries"),
                 settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
@@ -109,12 +115,16 @@ public class HubConfiguration implements CamelConfiguration {
                 Arrays.stream(settings.optional("lethe.requests.holidays").split(",")).map(String::strip)
                         .filter(d -> !d.isEmpty()).map(LocalDate::parse).collect(Collectors.toSet()));
         RequestService requestService = new RequestService(dataSource, register, outbox, connectors, deadlines, mailer,
-                new Templates(Path.of(settings.get("lethe.mail.templates"))), settings.get("lethe.public-url"),
+                templates, settings.get("lethe.public-url"),
                 settings.optional("lethe.dpo.email"), clock);
         outbox.addListener(requestService);
         requestService.setPurposes(purposes.names());
         requestService.setReminderLead(java.time.Duration.ofDays(settings.getInt("lethe.requests.remind-before-days")));
         dispatcher.setChanges(requestService::changesFor);
+        registry.bind("mailIntake", new MailIntake(requestService));
+        registry.bind("vendorReminders", new VendorReminders(requestService, connectors, emailVendors,
+                java.time.Duration.ofDays(settings.getInt("lethe.requests.vendor-reminder-days"))));
+        context.addStartupListener(new MailIntakeStarter(settings.optional("lethe.imap.url")));
         context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
 
         // API

@@ -33,7 +33,8 @@ public final class DescriptorValidator {
     static final Set<String> OPERATION_KEYS = Set.of("method", "endpoint", "batchMax", "rateLimit", "auth", "each", "query");
     static final Set<String> CATEGORIES = Set.of("crm", "marketing", "analytics");
     static final Set<String> IDENTITIES = Set.of("email", "email_md5", "external_id");
-    static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** HTTP methods, and SEND for {@code mailto:} endpoints of the e-mail adapter. */
+    static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "SEND");
     static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z][A-Za-z0-9]*)(?::[a-z]+)?}}");
     private static final Pattern ID = Pattern.compile("^[a-z][a-z0-9]{1,31}$");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

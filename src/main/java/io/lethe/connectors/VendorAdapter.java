@@ -57,10 +57,10 @@ public interface VendorAdapter {
      * rectification the corrected fields (personal data: never logged).
      */
     record Target(long commandId, String subjectId, String purpose, List<String> emails,
-            java.util.Map<String, String> changes) {
+            java.util.Map<String, String> changes, String requestId) {
 
         public Target(long commandId, String subjectId, String purpose, List<String> emails) {
-            this(commandId, subjectId, purpose, emails, java.util.Map.of());
+            this(commandId, subjectId, purpose, emails, java.util.Map.of(), null);
         }
     }
 

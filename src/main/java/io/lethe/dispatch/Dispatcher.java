@@ -76,7 +76,7 @@ public final class Dispatcher {
                 outcomes.add(new TargetOutcome(c.id(), "skipped", null, "no e-mail identity on record"));
             } else {
                 byAction.computeIfAbsent(c.action(), k -> new ArrayList<>()).add(new Target(c.id(), c.subjectId(),
-                        c.purpose(), addresses, c.action().equals("rectify") ? changes.apply(c) : Map.of()));
+                        c.purpose(), addresses, c.action().equals("rectify") ? changes.apply(c) : Map.of(), c.requestId()));
             }
         }
         VendorAdapter adapter = connector.adapter();
@@ -105,7 +105,7 @@ public final class Dispatcher {
         for (TargetOutcome o : outcomes) {
             Command c = byId.get(o.commandId());
             String status = switch (o.outcome()) {
-                case "delivered", "not_found", "verified", "completed" -> "done";
+                case "delivered", "not_found", "verified", "completed", "submitted" -> "done";
                 case "skipped" -> "skipped";
                 default -> "action_required";
             };

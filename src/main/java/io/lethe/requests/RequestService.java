@@ -204,6 +204,42 @@ public final class RequestService implements Outbox.Listener {
         notify(dpoEmail, template, values);
     }
 
+    /**
+     * A vendor without an API answered by e-mail: its part of the request takes the status read from the reply,
+     * and the request finishes if that was the last open part.
+     */
+    public boolean vendorReply(String requestId, String connector, String status, String detail) {
+        Instant now = clock.instant();
+        return run(c -> {
+            Optional<DataSubjectRequest> r = store.find(c, requestId);
+            boolean waiting = r.isPresent() && r.get().status().equals("in_progress") && r.get().vendors().stream()
+                    .anyMatch(v -> v.vendor().equals(connector) && v.status().equals("submitted"));
+            if (!waiting) {
+                return false;
+            }
+            store.setVendor(c, requestId, connector, status, detail, now);
+            DataSubjectRequest updated = store.find(c, requestId).orElseThrow();
+            if (updated.vendors().stream().allMatch(v -> FINAL_VENDOR.contains(v.status()))) {
+                finish(c, updated);
+            }
+            return true;
+        });
+    }
+
+    /** Vendors asked by e-mail that have not answered for {@code after}: asked again, once per period. */
+    public int remindSilentVendors(Duration after, java.util.function.BiConsumer<String, Map<String, String>> remind) {
+        Instant now = clock.instant();
+        List<String[]> silent = run(c -> store.silentVendors(c, now.minus(after), now));
+        for (String[] s : silent) {
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("ref", s[0] + "/" + s[1]);
+            values.put("action", s[2]);
+            values.put("sentAt", s[3]);
+            remind.accept(s[1], values);
+        }
+        return silent.size();
+    }
+
     /** Closes unverified requests whose link expired. */
     public int closeExpiredUnverified() {
         Instant now = clock.instant();
@@ -308,6 +344,7 @@ public final class RequestService implements Outbox.Listener {
             case "verified" -> "verified";
             case "not_found" -> "not_found";
             case "skipped" -> "skipped";
+            case "submitted" -> "submitted";
             case "still_present" -> "failed";
             default -> "completed";
         };

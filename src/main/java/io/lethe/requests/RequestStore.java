@@ -129,6 +129,36 @@ final class RequestStore {
         return ids;
     }
 
+    /**
+     * Vendor parts still {@code submitted} since before {@code before}: [requestId, connector, request type, sent at];
+     * their clock restarts now.
+     */
+    List<String[]> silentVendors(Connection c, Instant before, Instant now) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select v.request_id, v.connector, d.type, v.updated_at from"
+                + " dsr_vendor v join dsr d on d.id = v.request_id where v.status = 'submitted' and v.updated_at < ?"
+                + " and d.status = 'in_progress'")) {
+            ps.setObject(1, utc(before));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant().toString()});
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "update dsr_vendor set updated_at = ? where request_id = ? and connector = ?")) {
+            for (String[] s : out) {
+                ps.setObject(1, utc(now));
+                ps.setString(2, s[0]);
+                ps.setString(3, s[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return out;
+    }
+
     /** Unverified requests whose link has expired. */
     List<String> expiredUnverified(Connection c, Instant now) throws SQLException {
         List<String> ids = new ArrayList<>();

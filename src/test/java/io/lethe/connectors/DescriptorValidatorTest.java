@@ -17,7 +17,7 @@ class DescriptorValidatorTest {
 
     static final Set<String> PURPOSES = Set.of("email_marketing", "sms_marketing", "analytics", "profiling",
             "third_party_sharing");
-    final DescriptorValidator validator = new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce"), PURPOSES);
+    final DescriptorValidator validator = new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce", "email"), PURPOSES);
 
     @TempDir
     Path dir;

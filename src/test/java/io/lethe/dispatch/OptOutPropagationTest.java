@@ -163,10 +163,11 @@ abstract class OptOutPropagationTest extends HubTestSupport {
     @Test
     void connectors_report_health_and_pending_commands() {
         JsonNode list = api.get("/api/v1/connectors", COMPLIANCE_KEY).json();
-        assertThat(list.findValuesAsText("id")).contains("hubspot", "mailchimp", "salesforce");
+        assertThat(list.findValuesAsText("id")).contains("hubspot", "mailchimp", "salesforce", "manual");
         list.forEach(c -> {
-            assertThat(c.path("enabled").asBoolean()).isTrue();
-            assertThat(c.path("health").asText()).isEqualTo("up");
+            boolean enabled = !c.path("id").asText().equals("manual");
+            assertThat(c.path("enabled").asBoolean()).isEqualTo(enabled);
+            assertThat(c.path("health").asText()).isEqualTo(enabled ? "up" : "disabled");
             assertThat(c.has("pending")).isTrue();
             assertThat(c.has("lastSyncAt")).isTrue();
         });

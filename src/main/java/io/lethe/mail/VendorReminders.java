@@ -1,0 +1,28 @@
+package io.lethe.mail;
+
+import java.time.Duration;
+
+import io.lethe.connectors.Connectors;
+import io.lethe.connectors.vendors.EmailVendorAdapter;
+import io.lethe.requests.RequestService;
+
+/** Reminds vendors without an API that have not answered a request within the reminder period. */
+public final class VendorReminders {
+
+    private final RequestService requests;
+    private final Connectors connectors;
+    private final EmailVendorAdapter email;
+    private final Duration after;
+
+    public VendorReminders(RequestService requests, Connectors connectors, EmailVendorAdapter email, Duration after) {
+        this.requests = requests;
+        this.connectors = connectors;
+        this.email = email;
+        this.after = after;
+    }
+
+    public int run() {
+        return requests.remindSilentVendors(after, (connector, values) ->
+                connectors.enabled(connector).ifPresent(c -> email.remind(c, values)));
+    }
+}
