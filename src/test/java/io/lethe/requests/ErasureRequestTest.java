@@ -105,6 +105,11 @@ abstract class ErasureRequestTest extends HubTestSupport {
         assertThat(history.path("events").get(0).path("evidence").path("erased").asBoolean()).isTrue();
         assertThat(history.toString()).doesNotContain("198.51.100.4");
         assertThat(database.count("suppression")).isGreaterThanOrEqualTo(1);
+        // ...by which a re-import of the same person is recognised, without keeping the address itself.
+        var register = context.getRegistry().lookupByNameAndType("consentRegister",
+                io.lethe.register.ConsentRegister.class);
+        assertThat(register.isSuppressed(io.lethe.register.IdentityKind.EMAIL, "erase.me@example.com")).isTrue();
+        assertThat(register.isSuppressed(io.lethe.register.IdentityKind.EMAIL, "someone.else@example.com")).isFalse();
         assertThat(api.get("/api/v1/sync-log?requestId=" + id, COMPLIANCE_KEY).json().path("entries")
                 .findValuesAsText("vendor")).contains("hubspot", "mailchimp", "salesforce");
         assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();

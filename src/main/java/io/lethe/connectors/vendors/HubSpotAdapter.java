@@ -128,47 +128,39 @@ public final class HubSpotAdapter implements VendorAdapter {
     /** Access: the contact records found by e-mail, with their main properties. */
     @Override
     public List<TargetOutcome> export(Connector connector, List<Target> targets) {
-        var op = connector.descriptor().operation("readBack");
-        ObjectNode body = JSON.createObjectNode().put("idProperty", "email");
-        ArrayNode properties = body.putArray("properties");
-        for (String p : new String[] {"email", "firstname", "lastname", "phone", "company", "lifecyclestage",
-            "hs_email_optout", "createdate", "lastmodifieddate"}) {
-            properties.add(p);
-        }
-        ArrayNode inputs = body.putArray("inputs");
-        targets.forEach(t -> t.emails().forEach(e -> inputs.addObject().put("id", e)));
-        VendorHttp.Response r = http.call(op.method(), connector.resolve(op.endpoint()), connector.authorization(op),
-                body.toString());
-        if (r.status() == 429) {
-            throw rateLimited(r);
-        }
         java.util.Map<String, ArrayNode> byEmail = new java.util.HashMap<>();
-        if (r.status() != 404) {
-            http.expectSuccess(r, "HubSpot batch read");
-            try {
-                for (JsonNode result : JSON.readTree(r.body()).path("results")) {
-                    String email = result.path("properties").path("email").asText("").toLowerCase(Locale.ROOT);
-                    byEmail.computeIfAbsent(email, k -> JSON.createArrayNode()).add(result);
-                }
-            } catch (Exception unreadable) {
-                throw new VendorException.Transient("HubSpot batch read answered unreadable JSON", r.status(), null, null);
-            }
+        for (JsonNode result : batchRead(connector, targets, "email", "firstname", "lastname", "phone", "company",
+                "lifecyclestage", "hs_email_optout", "createdate", "lastmodifieddate")) {
+            String email = result.path("properties").path("email").asText("").toLowerCase(Locale.ROOT);
+            byEmail.computeIfAbsent(email, k -> JSON.createArrayNode()).add(result);
         }
         List<TargetOutcome> outcomes = new ArrayList<>();
         for (Target t : targets) {
             ArrayNode records = JSON.createArrayNode();
             t.emails().forEach(e -> records.addAll(byEmail.getOrDefault(e.toLowerCase(Locale.ROOT), JSON.createArrayNode())));
-            outcomes.add(records.isEmpty() ? TargetOutcome.notFound(t.commandId(), r.status(), "no such contact")
-                    : TargetOutcome.exported(t.commandId(), r.status(), records.size() + " contact record(s)",
-                            records.toString()));
+            outcomes.add(records.isEmpty() ? TargetOutcome.notFound(t.commandId(), 200, "no such contact")
+                    : TargetOutcome.exported(t.commandId(), 200, records.size() + " contact record(s)", records.toString()));
         }
         return outcomes;
     }
 
     private Set<String> stillPresent(Connector connector, List<Target> targets) {
+        Set<String> present = new HashSet<>();
+        for (JsonNode result : batchRead(connector, targets, "email")) {
+            present.add(result.path("properties").path("email").asText("").toLowerCase(Locale.ROOT));
+            present.add(result.path("id").asText("").toLowerCase(Locale.ROOT));
+        }
+        return present;
+    }
+
+    /** The contacts HubSpot returns for the targets' addresses ({@code batch/read} by e-mail), as result nodes. */
+    private JsonNode batchRead(Connector connector, List<Target> targets, String... properties) {
         var op = connector.descriptor().operation("readBack");
         ObjectNode body = JSON.createObjectNode().put("idProperty", "email");
-        body.putArray("properties").add("email");
+        ArrayNode names = body.putArray("properties");
+        for (String p : properties) {
+            names.add(p);
+        }
         ArrayNode inputs = body.putArray("inputs");
         targets.forEach(t -> t.emails().forEach(e -> inputs.addObject().put("id", e)));
         VendorHttp.Response r = http.call(op.method(), connector.resolve(op.endpoint()), connector.authorization(op),
@@ -177,19 +169,14 @@ public final class HubSpotAdapter implements VendorAdapter {
             throw rateLimited(r);
         }
         if (r.status() == 404) {
-            return Set.of();
+            return JSON.createArrayNode();
         }
         http.expectSuccess(r, "HubSpot batch read");
-        Set<String> present = new HashSet<>();
         try {
-            for (JsonNode result : JSON.readTree(r.body()).path("results")) {
-                present.add(result.path("properties").path("email").asText("").toLowerCase(Locale.ROOT));
-                present.add(result.path("id").asText("").toLowerCase(Locale.ROOT));
-            }
+            return JSON.readTree(r.body()).path("results");
         } catch (Exception unreadable) {
             throw new VendorException.Transient("HubSpot batch read answered unreadable JSON", r.status(), null, null);
         }
-        return present;
     }
 
     private VendorException rateLimited(VendorHttp.Response r) {

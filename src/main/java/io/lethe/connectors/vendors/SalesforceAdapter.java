@@ -209,13 +209,8 @@ public final class SalesforceAdapter implements VendorAdapter {
             {"Contact", "Id, FirstName, LastName, Email, Phone, HasOptedOutOfEmail, IndividualId, CreatedDate, LastModifiedDate"},
             {"Lead", "Id, FirstName, LastName, Email, Phone, Company, HasOptedOutOfEmail, CreatedDate, LastModifiedDate"}};
         for (String[] q : queries) {
-            StringBuilder soql = new StringBuilder("SELECT ").append(q[1]).append(" FROM ").append(q[0])
-                    .append(" WHERE Email IN (");
-            int i = 0;
-            for (String email : emails) {
-                soql.append(i++ == 0 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
-            }
-            for (JsonNode r : json(call(connector, "query", soql.append(')').toString())).path("records")) {
+            String soql = "SELECT " + q[1] + " FROM " + q[0] + " WHERE Email IN " + inList(emails);
+            for (JsonNode r : json(call(connector, "query", soql)).path("records")) {
                 byEmail.computeIfAbsent(r.path("Email").asText("").toLowerCase(Locale.ROOT), k -> JSON.createArrayNode())
                         .add(r);
             }
@@ -234,12 +229,8 @@ public final class SalesforceAdapter implements VendorAdapter {
     private Map<String, List<String>> findRecordIds(Connector connector, Set<String> emails) {
         Map<String, List<String>> ids = new HashMap<>();
         for (String object : new String[] {"Contact", "Lead"}) {
-            StringBuilder soql = new StringBuilder("SELECT Id, Email FROM ").append(object).append(" WHERE Email IN (");
-            int i = 0;
-            for (String email : emails) {
-                soql.append(i++ == 0 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
-            }
-            JsonNode page = json(call(connector, "query", soql.append(')').toString()));
+            JsonNode page = json(call(connector, "query", "SELECT Id, Email FROM " + object + " WHERE Email IN "
+                    + inList(emails)));
             for (JsonNode r : page.path("records")) {
                 ids.computeIfAbsent(r.path("Email").asText("").toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                         .add(r.path("Id").asText());
@@ -253,13 +244,8 @@ public final class SalesforceAdapter implements VendorAdapter {
         if (emails.isEmpty()) {
             return byEmail;
         }
-        StringBuilder soql = new StringBuilder("SELECT Id, Email, HasOptedOutOfEmail, IndividualId FROM Contact WHERE Email IN (");
-        int i = 0;
-        for (String email : emails) {
-            soql.append(i++ == 0 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
-        }
-        soql.append(')');
-        JsonNode page = json(call(connector, "query", soql.toString()));
+        JsonNode page = json(call(connector, "query",
+                "SELECT Id, Email, HasOptedOutOfEmail, IndividualId FROM Contact WHERE Email IN " + inList(emails)));
         while (true) {
             for (JsonNode record : page.path("records")) {
                 byEmail.computeIfAbsent(record.path("Email").asText("").toLowerCase(Locale.ROOT), k -> new ArrayList<>())
@@ -330,6 +316,15 @@ public final class SalesforceAdapter implements VendorAdapter {
         } catch (Exception e) {
             throw new VendorException.Transient("Salesforce answered with unreadable JSON", null, null, e);
         }
+    }
+
+    /** {@code ('a','b')}: the addresses as escaped SOQL string literals. */
+    static String inList(Set<String> emails) {
+        StringBuilder in = new StringBuilder("(");
+        for (String email : emails) {
+            in.append(in.length() == 1 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
+        }
+        return in.append(')').toString();
     }
 
     /** SOQL string literal escaping: a quote in an address must not end the literal. */
