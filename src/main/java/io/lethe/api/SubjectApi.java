@@ -82,6 +82,9 @@ public final class SubjectApi {
             evidence.put("noticeVersion", e.evidence().noticeVersion());
             evidence.put("ip", e.evidence().ip());
             evidence.put("userAgent", e.evidence().userAgent());
+            if (e.evidence().observed() != null) {
+                evidence.put("observed", e.evidence().observed());
+            }
             event.put("evidence", evidence);
         } else {
             event.put("evidence", null);

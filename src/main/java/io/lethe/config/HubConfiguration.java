@@ -15,7 +15,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.lethe.api.AccessPolicy;
 import io.lethe.api.AuditApi;
 import io.lethe.api.ConnectorApi;
+import io.lethe.api.ReconcileApi;
 import io.lethe.api.RequestsApi;
+import io.lethe.reconcile.ReconcileRuns;
+import io.lethe.reconcile.ReconcileStarter;
+import io.lethe.reconcile.Reconciler;
 import io.lethe.connectors.vendors.EmailVendorAdapter;
 import io.lethe.mail.MailIntake;
 import io.lethe.mail.MailIntakeStarter;
@@ -125,6 +129,13 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("vendorReminders", new VendorReminders(requestService, connectors, emailVendors,
                 java.time.Duration.ofDays(settings.getInt("lethe.requests.vendor-reminder-days"))));
         context.addStartupListener(new MailIntakeStarter(settings.optional("lethe.imap.url")));
+
+        // Reconciliation
+        ReconcileRuns reconcileRuns = new ReconcileRuns(dataSource, clock);
+        registry.bind("reconcileRuns", reconcileRuns);
+        registry.bind("reconciler", new Reconciler(reconcileRuns, connectors, register, outbox, requestService, mailer,
+                settings.optional("lethe.dpo.email"), dataSource, clock));
+        context.addStartupListener(new ReconcileStarter(reconcileRuns, connectors, settings::optional));
         context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
 
         // API
@@ -142,6 +153,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("auditApi", new AuditApi(syncLog, responses));
         registry.bind("requestService", requestService);
         registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));
+        registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
+                responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, register, responses));
     }
 }

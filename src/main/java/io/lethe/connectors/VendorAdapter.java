@@ -53,6 +53,14 @@ public interface VendorAdapter {
     }
 
     /**
+     * Reads the vendor's whole contact list (or what changed since {@code since}, where the vendor keeps change
+     * times), page by page: each page goes to {@code page} before the next is fetched, so memory holds one page.
+     */
+    default void pull(Connector connector, java.time.Instant since, java.util.function.Consumer<List<VendorContact>> page) {
+        throw new UnsupportedOperationException(connector.id() + " cannot be read through an API");
+    }
+
+    /**
      * One person in a batch: the command, the e-mail addresses the register holds for the subject, and for a
      * rectification the corrected fields (personal data: never logged).
      */

@@ -127,12 +127,20 @@ public final class ConsentRegister {
      */
     public List<String> recordForSubject(Connection c, String subjectId, List<String> purposes, ConsentStatus status,
             String lawfulBasis, String source) throws SQLException {
+        return recordForSubject(c, subjectId, purposes, status, lawfulBasis, source, Evidence.NONE);
+    }
+
+    /** As above, with evidence (sealed with the subject's key). */
+    public List<String> recordForSubject(Connection c, String subjectId, List<String> purposes, ConsentStatus status,
+            String lawfulBasis, String source, Evidence evidence) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<ConsentListener.RecordedConsent> recorded = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("insert into consent_event (id, subject_id, purpose, status,"
-                + " lawful_basis, source, captured_at, recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, null)")) {
+                + " lawful_basis, source, captured_at, recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Optional<KeyRing.SubjectKey> key = evidence.isEmpty() ? Optional.empty() : subjectKey(subjectId);
             for (String purpose : purposes) {
                 String eventId = UUID.randomUUID().toString();
+                ps.setBytes(9, key.map(k -> k.seal(writeEvidence(evidence), eventId)).orElse(null));
                 ps.setString(1, eventId);
                 ps.setString(2, subjectId);
                 ps.setString(3, purpose);
@@ -215,6 +223,73 @@ public final class ConsentRegister {
         Optional<byte[]> wrapped = query("select data_key from subject where id = ?", ps -> ps.setString(1, subjectId),
                 rs -> rs.getBytes(1));
         return wrapped.map(w -> keys.unwrap(subjectId, w));
+    }
+
+    /** What the register knows of one e-mail address, for reconciliation. */
+    public record EmailMatch(String subjectId, boolean suppressed, ConsentStatus status) {
+    }
+
+    /**
+     * For a page of normalised addresses: the subject each belongs to, whether it is in the suppression register, and
+     * the subject's current state for {@code purpose}. A few set-based queries per page, so a million vendor contacts
+     * stream through in bounded memory.
+     */
+    public Map<String, EmailMatch> match(Collection<String> emails, String purpose) {
+        Map<String, String> hashToEmail = new HashMap<>();
+        emails.forEach(e -> hashToEmail.put(keys.lookupHash(IdentityKind.EMAIL, e), e));
+        Map<String, String> subjectByHash = new HashMap<>();
+        java.util.Set<String> suppressed = new java.util.HashSet<>();
+        Map<String, ConsentStatus> status = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            List<String> hashes = List.copyOf(hashToEmail.keySet());
+            forEachChunk(c, hashes, "select lookup_hash, subject_id from subject_identity where lookup_hash in ", "",
+                    rs -> subjectByHash.put(rs.getString(1), rs.getString(2)));
+            forEachChunk(c, hashes, "select lookup_hash from suppression where lookup_hash in ", "",
+                    rs -> suppressed.add(rs.getString(1)));
+            List<String> subjects = subjectByHash.values().stream().distinct().toList();
+            forEachChunk(c, subjects, "select e.subject_id, e.status from consent_event e where e.purpose = '"
+                    + purpose.replace("'", "") + "' and e.subject_id in ", " and not exists (select 1 from consent_event n"
+                    + " where n.subject_id = e.subject_id and n.purpose = e.purpose and (n.captured_at > e.captured_at"
+                    + " or (n.captured_at = e.captured_at and n.seq > e.seq)))",
+                    rs -> status.put(rs.getString(1), ConsentStatus.ofWire(rs.getString(2)).orElseThrow()));
+        } catch (SQLException e) {
+            throw new RegisterException("matching vendor contacts failed", e);
+        }
+        Map<String, EmailMatch> out = new HashMap<>();
+        hashToEmail.forEach((hash, email) -> {
+            String subject = subjectByHash.get(hash);
+            out.put(email, new EmailMatch(subject, suppressed.contains(hash), subject == null ? null : status.get(subject)));
+        });
+        return out;
+    }
+
+    private static void forEachChunk(Connection c, List<String> values, String prefix, String suffix,
+            SqlConsumer<ResultSet> row) throws SQLException {
+        for (int from = 0; from < values.size(); from += IN_LIST_CHUNK) {
+            List<String> chunk = values.subList(from, Math.min(values.size(), from + IN_LIST_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement(prefix + "(" + "?,".repeat(chunk.size() - 1) + "?)" + suffix)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        row.accept(rs);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Marks a subject first seen in a vendor with no consent on record (the risk report lists them). */
+    public void flagUnconsented(String subjectId, String source) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update subject set unconsented_source = ? where id = ? and unconsented_source is null")) {
+            ps.setString(1, source);
+            ps.setString(2, subjectId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new RegisterException("flagging a subject failed", e);
+        }
     }
 
     /** Whether an identity belongs to someone erased earlier (the suppression register). */
@@ -330,7 +405,7 @@ public final class ConsentRegister {
         try {
             JsonNode node = json.readTree(sealedJson);
             return new Evidence(node.path("noticeVersion").textValue(), node.path("ip").textValue(),
-                    node.path("userAgent").textValue());
+                    node.path("userAgent").textValue(), node.path("observed").textValue());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored evidence is not readable", e);
         }
@@ -341,6 +416,9 @@ public final class ConsentRegister {
         node.put("noticeVersion", evidence.noticeVersion());
         node.put("ip", evidence.ip());
         node.put("userAgent", evidence.userAgent());
+        if (evidence.observed() != null) {
+            node.put("observed", evidence.observed());
+        }
         return node.toString();
     }
 

@@ -84,7 +84,12 @@ public final class RequestService implements Outbox.Listener {
 
     /** What a caller filed; identities are already valid and normalised. */
     public record Filing(RequestType type, Regulation regulation, Map<IdentityKind, String> identities,
-            List<String> purposes, Map<String, String> changes, boolean identityChecked, String filedBy) {
+            List<String> purposes, Map<String, String> changes, boolean identityChecked, String filedBy, boolean quiet) {
+        /** A request a person filed (or intake for them): they are told about it. */
+        public Filing(RequestType type, Regulation regulation, Map<IdentityKind, String> identities, List<String> purposes,
+                Map<String, String> changes, boolean identityChecked, String filedBy) {
+            this(type, regulation, identities, purposes, changes, identityChecked, filedBy, false);
+        }
     }
 
     /** Files a request; empty when the identities name two different subjects. */
@@ -113,7 +118,7 @@ public final class RequestService implements Outbox.Listener {
             }
             return null;
         });
-        String email = f.identities().get(IdentityKind.EMAIL);
+        String email = f.quiet() ? null : f.identities().get(IdentityKind.EMAIL);
         Map<String, String> values = values(request);
         if (token != null) {
             values.put("link", publicUrl + "/verify/" + token);
@@ -211,6 +216,7 @@ public final class RequestService implements Outbox.Listener {
     public boolean vendorReply(String requestId, String connector, String status, String detail) {
         Instant now = clock.instant();
         return run(c -> {
+            store.lock(c, requestId);
             Optional<DataSubjectRequest> r = store.find(c, requestId);
             boolean waiting = r.isPresent() && r.get().status().equals("in_progress") && r.get().vendors().stream()
                     .anyMatch(v -> v.vendor().equals(connector) && v.status().equals("submitted"));
@@ -316,6 +322,10 @@ public final class RequestService implements Outbox.Listener {
         results.forEach(r -> byId.put(r.commandId(), r));
         Instant now = clock.instant();
         Set<String> touched = new java.util.LinkedHashSet<>();
+        // Lock the requests first, in a fixed order (no deadlock between two vendors' batches).
+        for (String id : commands.stream().map(Command::requestId).filter(id -> id != null).distinct().sorted().toList()) {
+            store.lock(c, id);
+        }
         for (Command cmd : commands) {
             if (cmd.requestId() == null || !byId.containsKey(cmd.id())) {
                 continue;

@@ -61,6 +61,17 @@ final class RequestStore {
         }
     }
 
+    /**
+     * Locks the request's row until the transaction ends: vendors finishing at the same moment then see each other's
+     * results, so exactly one of them finishes the request.
+     */
+    void lock(Connection c, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select id from dsr where id = ? for update")) {
+            ps.setString(1, requestId);
+            ps.executeQuery().close();
+        }
+    }
+
     void setStatus(Connection c, String requestId, String status, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update dsr set status = ?, updated_at = ? where id = ?")) {
             ps.setString(1, status);

@@ -125,6 +125,45 @@ public final class HubSpotAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /**
+     * Reconciliation: every contact, 100 per page following {@code paging.next.after}, with {@code hs_email_optout}
+     * (true once the contact has unsubscribed from all e-mail). HubSpot's list has no change filter, so every run reads
+     * everything; the search API that has one is limited to 10,000 results.
+     */
+    @Override
+    public void pull(Connector connector, java.time.Instant since,
+            java.util.function.Consumer<List<io.lethe.connectors.VendorContact>> page) {
+        var op = connector.descriptor().operation("readState");
+        String after = null;
+        do {
+            String url = connector.resolve(op.endpoint()) + (after == null ? "" : "&after="
+                    + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+            VendorHttp.Response r = http.call(op.method(), url, connector.authorization(op), null);
+            if (r.status() == 429) {
+                throw rateLimited(r);
+            }
+            http.expectSuccess(r, "HubSpot contact list");
+            JsonNode body;
+            try {
+                body = JSON.readTree(r.body());
+            } catch (Exception unreadable) {
+                throw new VendorException.Transient("HubSpot contact list answered unreadable JSON", r.status(), null, null);
+            }
+            List<io.lethe.connectors.VendorContact> contacts = new ArrayList<>();
+            for (JsonNode result : body.path("results")) {
+                String email = result.path("properties").path("email").asText("");
+                if (!email.isEmpty()) {
+                    boolean optedOut = result.path("properties").path("hs_email_optout").asText("false").equals("true");
+                    contacts.add(new io.lethe.connectors.VendorContact(email, optedOut
+                            ? io.lethe.connectors.VendorContact.State.UNSUBSCRIBED
+                            : io.lethe.connectors.VendorContact.State.SUBSCRIBED));
+                }
+            }
+            page.accept(contacts);
+            after = body.path("paging").path("next").path("after").asText(null);
+        } while (after != null && !after.isEmpty());
+    }
+
     /** Access: the contact records found by e-mail, with their main properties. */
     @Override
     public List<TargetOutcome> export(Connector connector, List<Target> targets) {

@@ -135,6 +135,46 @@ public final class MailchimpAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /**
+     * Reconciliation: the members of every configured list, 1000 per page, only the fields needed; an incremental
+     * run asks only for members changed since the last one ({@code since_last_changed}).
+     */
+    @Override
+    public void pull(Connector connector, java.time.Instant since,
+            java.util.function.Consumer<List<io.lethe.connectors.VendorContact>> page) {
+        var op = connector.descriptor().operation("readState");
+        for (String listId : listIds(connector)) {
+            int offset = 0;
+            while (true) {
+                String url = connector.resolve(op.endpoint()).replace("{listId}", listId)
+                        + "?count=1000&offset=" + offset
+                        + "&fields=members.email_address,members.status,total_items"
+                        + (since == null ? "" : "&since_last_changed=" + since);
+                VendorHttp.Response r = http.expectSuccess(http.call(op.method(), url, connector.authorization(op), null),
+                        "Mailchimp member list");
+                JsonNode body;
+                try {
+                    body = JSON.readTree(r.body());
+                } catch (Exception unreadable) {
+                    throw new VendorException.Transient("Mailchimp answered unreadable JSON", r.status(), null, null);
+                }
+                List<io.lethe.connectors.VendorContact> contacts = new ArrayList<>();
+                for (JsonNode m : body.path("members")) {
+                    String status = m.path("status").asText("");
+                    contacts.add(new io.lethe.connectors.VendorContact(m.path("email_address").asText(),
+                            status.equals("subscribed") ? io.lethe.connectors.VendorContact.State.SUBSCRIBED
+                                    : status.equals("unsubscribed") ? io.lethe.connectors.VendorContact.State.UNSUBSCRIBED
+                                    : io.lethe.connectors.VendorContact.State.OTHER));
+                }
+                page.accept(contacts);
+                offset += body.path("members").size();
+                if (body.path("members").size() == 0 || offset >= body.path("total_items").asInt(0)) {
+                    break;
+                }
+            }
+        }
+    }
+
     /** Access: the member record in every configured list. */
     @Override
     public List<TargetOutcome> export(Connector connector, List<Target> targets) {

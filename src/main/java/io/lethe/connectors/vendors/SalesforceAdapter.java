@@ -163,6 +163,31 @@ public final class SalesforceAdapter implements VendorAdapter {
         return outcomes;
     }
 
+    /**
+     * Reconciliation: every Contact with an e-mail (or changed since the last run, by {@code LastModifiedDate}),
+     * page by page through {@code queryMore}.
+     */
+    @Override
+    public void pull(Connector connector, java.time.Instant since,
+            java.util.function.Consumer<List<io.lethe.connectors.VendorContact>> page) {
+        String soql = "SELECT Email, HasOptedOutOfEmail FROM Contact WHERE Email != null"
+                + (since == null ? "" : " AND LastModifiedDate > " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        JsonNode result = json(call(connector, "query", soql));
+        while (true) {
+            List<io.lethe.connectors.VendorContact> contacts = new ArrayList<>();
+            for (JsonNode r : result.path("records")) {
+                contacts.add(new io.lethe.connectors.VendorContact(r.path("Email").asText(),
+                        r.path("HasOptedOutOfEmail").asBoolean(false) ? io.lethe.connectors.VendorContact.State.UNSUBSCRIBED
+                                : io.lethe.connectors.VendorContact.State.SUBSCRIBED));
+            }
+            page.accept(contacts);
+            if (result.path("done").asBoolean(true) || !result.hasNonNull("nextRecordsUrl")) {
+                return;
+            }
+            result = json(call(connector, "queryMore", result.get("nextRecordsUrl").asText()));
+        }
+    }
+
     /** Rectification: the person's Contacts get the corrected fields, in sObject collections. */
     @Override
     public List<TargetOutcome> rectify(Connector connector, List<Target> targets) {

@@ -1,0 +1,177 @@
+package io.lethe.reconcile;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.support.ApiClient.Response;
+import io.lethe.support.HubTestSupport;
+import io.lethe.support.VendorFakes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Each reconciliation rule end to end against a paging HubSpot fake; runs on H2 and PostgreSQL (subclasses). */
+abstract class ReconcileTest extends HubTestSupport {
+
+    static final String CONTACTS = "/crm/v3/objects/contacts";
+    VendorFakes fakes;
+
+    @Override
+    protected Properties extraProperties() {
+        fakes = new VendorFakes();
+        Properties p = fakes.hubProperties();
+        p.put("lethe.connectors", "hubspot,mailchimp");
+        p.put("lethe.mailchimp.list-ids", VendorFakes.LIST_A);
+        return p;
+    }
+
+    @AfterAll
+    void stop() {
+        fakes.close();
+    }
+
+    @BeforeEach
+    void healthy() {
+        fakes.reset();
+    }
+
+    static String contact(String id, String email, boolean optedOut) {
+        return "{\"id\":\"" + id + "\",\"properties\":{\"email\":\"" + email + "\",\"hs_email_optout\":\"" + optedOut
+                + "\"},\"archived\":false}";
+    }
+
+    /** Two pages of contacts, as HubSpot pages them (paging.next.after). */
+    void hubspotHas(String page1, String page2) {
+        fakes.hubspot.stubFor(get(urlPathEqualTo(CONTACTS)).withQueryParam("limit", equalTo("100"))
+                .willReturn(okJson("{\"results\":[" + page1 + "],\"paging\":{\"next\":{\"after\":\"p2\","
+                        + "\"link\":\"x\"}}}")));
+        fakes.hubspot.stubFor(get(urlPathEqualTo(CONTACTS)).withQueryParam("after", equalTo("p2"))
+                .willReturn(okJson("{\"results\":[" + page2 + "]}")));
+    }
+
+    void consent(String email, String status) {
+        assertThat(api.post("/api/v1/consents", ADMIN_KEY, "{\"subject\":{\"email\":\"" + email
+                + "\"},\"purpose\":\"email_marketing\",\"status\":\"" + status + "\"}").status()).isEqualTo(201);
+    }
+
+    JsonNode runToEnd(String connector, boolean dryRun) {
+        Response started = api.post("/api/v1/connectors/" + connector + "/reconcile?dryRun=" + dryRun, ADMIN_KEY, "{}");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String runId = started.json().path("runId").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !api.get("/api/v1/reconcile-runs/" + runId, COMPLIANCE_KEY).json().path("status").asText().equals("running"));
+        return api.get("/api/v1/reconcile-runs/" + runId, COMPLIANCE_KEY).json();
+    }
+
+    @Test
+    void every_rule_is_found_reported_and_applied_and_a_dry_run_changes_nothing() {
+        consent("repair@example.com", "withdrawn");
+        consent("vendorout@example.com", "granted");
+        consent("erased@example.com", "granted");
+        consent("fine@example.com", "granted"); // subscribed and granted: no drift
+        String erasure = api.post("/api/v1/requests", ADMIN_KEY,
+                "{\"type\":\"erasure\",\"subject\":{\"email\":\"erased@example.com\"}}").json().path("requestId").asText();
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                api.get("/api/v1/requests/" + erasure, ADMIN_KEY).json().path("status").asText().equals("completed"));
+        hubspotHas(contact("1", "repair@example.com", false) + "," + contact("2", "vendorout@example.com", true),
+                contact("3", "ERASED@example.com", false) + "," + contact("4", "stranger@example.com", false)
+                        + "," + contact("5", "fine@example.com", false));
+        int optOutsBefore = fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT))).size();
+        long subjectsBefore = database.count("subject");
+
+        JsonNode dry = runToEnd("hubspot", true);
+        assertThat(dry.path("status").asText()).isEqualTo("completed");
+        assertThat(dry.path("dryRun").asBoolean()).isTrue();
+        assertThat(dry.path("scanned").asLong()).isEqualTo(5);
+        JsonNode drift = dry.path("drift");
+        assertThat(drift.path("optout_repair").asLong()).isEqualTo(1);
+        assertThat(drift.path("vendor_optout").asLong()).isEqualTo(1);
+        assertThat(drift.path("reimport").asLong()).isEqualTo(1);
+        assertThat(drift.path("unknown_contact").asLong()).isEqualTo(1);
+        assertThat(dry.path("actions").findValuesAsText("status")).containsOnly("would_apply");
+        assertThat(database.count("subject")).isEqualTo(subjectsBefore);
+        assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"stranger@example.com\"}").status())
+                .isEqualTo(404);
+        await().pollDelay(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).hasSize(optOutsBefore);
+
+        JsonNode real = runToEnd("hubspot", false);
+        assertThat(real.path("drift")).isEqualTo(drift);
+        assertThat(real.path("actions").findValuesAsText("rule")).containsExactlyInAnyOrder("optout_repair",
+                "vendor_optout", "reimport", "unknown_contact");
+        assertThat(real.toString()).doesNotContain("@example.com");
+
+        // optout_repair: HubSpot is told again
+        await().atMost(Duration.ofSeconds(10)).until(() -> fakes.hubspot.findAll(postRequestedFor(
+                urlPathEqualTo(HUBSPOT_OPT_OUT))).stream().anyMatch(r -> r.getBodyAsString().contains("repair@example.com")));
+        // vendor_optout: a withdrawal from vendor:hubspot, with what was seen, propagated to Mailchimp
+        String outId = api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"vendorout@example.com\"}").json()
+                .path("subjectId").asText();
+        JsonNode state = api.get("/api/v1/subjects/" + outId + "/consents", ADMIN_KEY).json().path("purposes")
+                .path("email_marketing");
+        assertThat(state.path("status").asText()).isEqualTo("withdrawn");
+        assertThat(state.path("source").asText()).isEqualTo("vendor:hubspot");
+        JsonNode events = api.get("/api/v1/subjects/" + outId + "/consents/history", ADMIN_KEY).json().path("events");
+        assertThat(events.get(events.size() - 1).path("evidence").path("observed").asText()).contains("hubspot");
+        await().atMost(Duration.ofSeconds(10)).until(() -> fakes.mailchimp.findAll(postRequestedFor(
+                urlPathEqualTo("/3.0/lists/list-a"))).stream().anyMatch(r -> r.getBodyAsString().contains("vendorout@")));
+        // reimport: erased again (a new erasure request, which completes)
+        await().atMost(Duration.ofSeconds(15)).until(() -> fakes.hubspot.findAll(postRequestedFor(
+                urlPathEqualTo(VendorFakes.HUBSPOT_GDPR_DELETE))).stream()
+                .filter(r -> r.getBodyAsString().contains("erased@example.com")).count() >= 2);
+        // unknown_contact: registered with no consent on record
+        String stranger = api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"stranger@example.com\"}").json()
+                .path("subjectId").asText();
+        assertThat(api.get("/api/v1/subjects/" + stranger + "/consents", ADMIN_KEY).json().path("purposes").size())
+                .isZero();
+    }
+
+    @Test
+    void mailchimp_members_are_read_page_by_page() {
+        consent("mc.repair@example.com", "withdrawn");
+        fakes.mailchimp.stubFor(get(urlPathEqualTo("/3.0/lists/list-a/members")).withQueryParam("offset", equalTo("0"))
+                .willReturn(okJson("{\"members\":[{\"email_address\":\"mc.repair@example.com\",\"status\":\"subscribed\"},"
+                        + "{\"email_address\":\"mc.other@example.com\",\"status\":\"cleaned\"}],\"total_items\":3}")));
+        fakes.mailchimp.stubFor(get(urlPathEqualTo("/3.0/lists/list-a/members")).withQueryParam("offset", equalTo("2"))
+                .willReturn(okJson("{\"members\":[{\"email_address\":\"mc.third@example.com\",\"status\":\"unsubscribed\"}],"
+                        + "\"total_items\":3}")));
+        JsonNode run = runToEnd("mailchimp", true);
+        assertThat(run.path("scanned").asLong()).isEqualTo(3);
+        assertThat(run.path("drift").path("optout_repair").asLong()).isEqualTo(1);
+        assertThat(run.path("drift").path("unknown_contact").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void one_run_per_connector_and_an_interrupted_run_can_be_started_again() {
+        fakes.hubspot.stubFor(get(urlPathEqualTo(CONTACTS)).willReturn(okJson("{\"results\":[]}").withFixedDelay(2000)));
+        String first = api.post("/api/v1/connectors/hubspot/reconcile?dryRun=true", ADMIN_KEY, "{}").json()
+                .path("runId").asText();
+        assertThat(api.post("/api/v1/connectors/hubspot/reconcile", ADMIN_KEY, "{}").status()).isEqualTo(409);
+        assertThat(api.get("/api/v1/reconcile-runs/" + first, ADMIN_KEY).json().path("status").asText())
+                .isEqualTo("running");
+        // A stop of the hub leaves the run "running"; the next start marks it failed so a new run can begin.
+        context.getRegistry().lookupByNameAndType("reconcileRuns", ReconcileRuns.class).interruptRunning();
+        assertThat(api.get("/api/v1/reconcile-runs/" + first, ADMIN_KEY).json().path("status").asText())
+                .isEqualTo("failed");
+        assertThat(api.post("/api/v1/connectors/hubspot/reconcile?dryRun=true", ADMIN_KEY, "{}").status()).isEqualTo(202);
+    }
+
+    @Test
+    void bad_calls_are_refused() {
+        assertThat(api.post("/api/v1/connectors/hubspot/reconcile?dryRun=maybe", ADMIN_KEY, "{}").status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/connectors/nosuch/reconcile", ADMIN_KEY, "{}").status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/connectors/salesforce/reconcile", ADMIN_KEY, "{}").status()).isEqualTo(409);
+        assertThat(api.get("/api/v1/reconcile-runs/nope", ADMIN_KEY).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/connectors/hubspot/reconcile", COMPLIANCE_KEY, "{}").status()).isEqualTo(403);
+    }
+}
