@@ -76,9 +76,12 @@ public final class ReconcileRuns {
         });
     }
 
-    /** Adds a page's progress: contacts scanned, counts per rule, and actions while the report has room. */
-    public void progress(String runId, long scanned, Map<String, Long> counts, List<Action> actions) {
-        run(c -> {
+    /**
+     * Adds a page's progress: contacts scanned, counts per rule, and actions while the report has room
+     * ({@code reported}: how many the run has listed so far). Returns the new number listed.
+     */
+    public int progress(String runId, long scanned, Map<String, Long> counts, List<Action> actions, int reported) {
+        return run(c -> {
             try (PreparedStatement ps = c.prepareStatement("update reconcile_run set scanned = scanned + ?,"
                     + " optout_repair = optout_repair + ?, vendor_optout = vendor_optout + ?, reimport = reimport + ?,"
                     + " unknown_contact = unknown_contact + ? where id = ?")) {
@@ -89,22 +92,18 @@ public final class ReconcileRuns {
                 ps.setString(6, runId);
                 ps.executeUpdate();
             }
-            int reported;
-            try (PreparedStatement ps = c.prepareStatement("select count(*) from reconcile_action where run_id = ?")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    reported = rs.getInt(1);
-                }
+            int listed = reported;
+            if (listed >= REPORTED_ACTIONS || actions.isEmpty()) {
+                return listed;
             }
             try (PreparedStatement ps = c.prepareStatement("insert into reconcile_action (run_id, seq, rule, subject_id,"
                     + " action, status) values (?, ?, ?, ?, ?, ?)")) {
                 for (Action a : actions) {
-                    if (reported >= REPORTED_ACTIONS) {
+                    if (listed >= REPORTED_ACTIONS) {
                         break;
                     }
                     ps.setString(1, runId);
-                    ps.setInt(2, ++reported);
+                    ps.setInt(2, ++listed);
                     ps.setString(3, a.rule());
                     ps.setString(4, a.subjectId());
                     ps.setString(5, a.action());
@@ -113,7 +112,7 @@ public final class ReconcileRuns {
                 }
                 ps.executeBatch();
             }
-            return null;
+            return listed;
         });
     }
 

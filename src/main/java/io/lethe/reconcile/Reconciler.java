@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
 
     static final String PURPOSE = "email_marketing";
+    static final int WORKERS = 2;
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
     private final ReconcileRuns runs;
@@ -83,12 +84,38 @@ public final class Reconciler {
         Connector connector = connectors.enabled(connectorId).orElseThrow();
         Instant since = incremental ? runs.lastCompleted(connectorId).orElse(null) : null;
         long[] reimports = {0};
+        int[] reported = {0};
+        // Pages are matched by two workers while the next page is read; at most two pages wait, so memory stays at a
+        // few pages whatever the vendor's size.
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(WORKERS);
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(WORKERS);
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        boolean drained = false;
         try {
             connector.adapter().pull(connector, since, page -> {
-                Page result = reconcile(runId, connector, dryRun, page);
-                runs.progress(runId, page.size(), result.counts, result.actions);
-                reimports[0] += result.counts.getOrDefault("reimport", 0L);
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                inFlight.acquireUninterruptibly();
+                workers.execute(() -> {
+                    try {
+                        Page result = reconcile(runId, connector, dryRun, page);
+                        synchronized (reported) {
+                            reported[0] = runs.progress(runId, page.size(), result.counts, result.actions, reported[0]);
+                            reimports[0] += result.counts.getOrDefault("reimport", 0L);
+                        }
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             });
+            inFlight.acquireUninterruptibly(WORKERS); // every page is done
+            drained = true;
+            if (failure.get() != null) {
+                throw failure.get();
+            }
             runs.finish(runId, "completed", null);
             if (reimports[0] > 0 && !dryRun) {
                 mailer.send(dpoEmail, "[Lethe] " + reimports[0] + " erased person(s) re-imported at " + connectorId,
@@ -97,10 +124,15 @@ public final class Reconciler {
                                 + " GET /api/v1/reconcile-runs/" + runId + "). Check the sync that re-imports them.\n");
             }
         } catch (RuntimeException e) {
+            if (!drained) {
+                inFlight.acquireUninterruptibly(WORKERS);
+            }
             LOG.error("Reconciliation run {} of {} failed: {}", runId, connectorId, e.getClass().getSimpleName()
                     + (e instanceof io.lethe.connectors.VendorException ? " " + e.getMessage() : ""));
             runs.finish(runId, "failed", e instanceof io.lethe.connectors.VendorException ? e.getMessage()
                     : e.getClass().getSimpleName());
+        } finally {
+            workers.shutdown();
         }
     }
 
