@@ -30,7 +30,7 @@ abstract class ReconcileTest extends HubTestSupport {
     protected Properties extraProperties() {
         fakes = new VendorFakes();
         Properties p = fakes.hubProperties();
-        p.put("lethe.connectors", "hubspot,mailchimp");
+        p.put("lethe.connectors", "hubspot,mailchimp,salesforce");
         p.put("lethe.mailchimp.list-ids", VendorFakes.LIST_A);
         return p;
     }
@@ -152,6 +152,27 @@ abstract class ReconcileTest extends HubTestSupport {
     }
 
     @Test
+    void salesforce_contacts_are_read_through_query_more() {
+        consent("sf.granted@example.com", "granted");
+        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/"))
+                .withQueryParam("q", com.github.tomakehurst.wiremock.client.WireMock.containing("WHERE Email != null"))
+                .willReturn(okJson("{\"totalSize\":3,\"done\":false,\"nextRecordsUrl\":\"/services/data/v"
+                        + VendorFakes.SF_API + "/query/01gD0000002HU6KIAW-2000\",\"records\":["
+                        + "{\"attributes\":{\"type\":\"Contact\"},\"Email\":\"sf.granted@example.com\","
+                        + "\"HasOptedOutOfEmail\":true},"
+                        + "{\"attributes\":{\"type\":\"Contact\"},\"Email\":\"sf.new@example.com\","
+                        + "\"HasOptedOutOfEmail\":false}]}")));
+        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/01gD0000002HU6KIAW-2000"))
+                .willReturn(okJson("{\"totalSize\":3,\"done\":true,\"records\":[{\"attributes\":{\"type\":"
+                        + "\"Contact\"},\"Email\":\"sf.other@example.com\",\"HasOptedOutOfEmail\":false}]}")));
+        JsonNode run = runToEnd("salesforce", true);
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("completed");
+        assertThat(run.path("scanned").asLong()).isEqualTo(3);
+        assertThat(run.path("drift").path("vendor_optout").asLong()).isEqualTo(1);
+        assertThat(run.path("drift").path("unknown_contact").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void one_run_per_connector_and_an_interrupted_run_can_be_started_again() {
         fakes.hubspot.stubFor(get(urlPathEqualTo(CONTACTS)).willReturn(okJson("{\"results\":[]}").withFixedDelay(2000)));
         String first = api.post("/api/v1/connectors/hubspot/reconcile?dryRun=true", ADMIN_KEY, "{}").json()
@@ -170,7 +191,7 @@ abstract class ReconcileTest extends HubTestSupport {
     void bad_calls_are_refused() {
         assertThat(api.post("/api/v1/connectors/hubspot/reconcile?dryRun=maybe", ADMIN_KEY, "{}").status()).isEqualTo(400);
         assertThat(api.post("/api/v1/connectors/nosuch/reconcile", ADMIN_KEY, "{}").status()).isEqualTo(404);
-        assertThat(api.post("/api/v1/connectors/salesforce/reconcile", ADMIN_KEY, "{}").status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/connectors/manual/reconcile", ADMIN_KEY, "{}").status()).isEqualTo(409);
         assertThat(api.get("/api/v1/reconcile-runs/nope", ADMIN_KEY).status()).isEqualTo(404);
         assertThat(api.post("/api/v1/connectors/hubspot/reconcile", COMPLIANCE_KEY, "{}").status()).isEqualTo(403);
     }
