@@ -35,6 +35,7 @@ import io.lethe.connectors.VendorHttp;
 import io.lethe.connectors.vendors.HubSpotAdapter;
 import io.lethe.connectors.vendors.MailchimpAdapter;
 import io.lethe.connectors.vendors.SalesforceAdapter;
+import io.lethe.dispatch.DispatchMetrics;
 import io.lethe.dispatch.DispatchPolicy;
 import io.lethe.dispatch.DispatchStarter;
 import io.lethe.dispatch.Dispatcher;
@@ -115,6 +116,9 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);
+        DispatchMetrics metrics = new DispatchMetrics(outbox, connectors, clock);
+        dispatcher.setMetrics(metrics);
+        context.addStartupListener(metrics);
         Deadlines deadlines = new Deadlines(ZoneId.of(settings.get("lethe.requests.zone")),
                 Arrays.stream(settings.optional("lethe.requests.holidays").split(",")).map(String::strip)
                         .filter(d -> !d.isEmpty()).map(LocalDate::parse).collect(Collectors.toSet()));

@@ -38,6 +38,11 @@ public final class Dispatcher {
     private final DispatchPolicy policy;
     private final Clock clock;
     private java.util.function.Function<Command, Map<String, String>> changes = c -> Map.of();
+    private DispatchMetrics metrics;
+
+    public void setMetrics(DispatchMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** Where a rectify command's corrected fields come from (the request it belongs to). */
     public void setChanges(java.util.function.Function<Command, Map<String, String>> changes) {
@@ -113,6 +118,9 @@ public final class Dispatcher {
                 rejected.add(c);
             }
             results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));
+            if (metrics != null) {
+                metrics.outcome(c.connector(), o.outcome());
+            }
             entries.add(entry(c, o.outcome(), o.httpStatus(), o.detail()));
         }
         outbox.finish(batch.commands(), results, entries, batch.connector());
@@ -134,8 +142,11 @@ public final class Dispatcher {
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         List<SyncEntry> entries = new ArrayList<>();
         for (Command c : batch.commands()) {
-            entries.add(entry(c, status != null && status == 429 ? "rate_limited" : "failed", status,
-                    describe(failure) + " (attempt " + attempt + " of this claim)"));
+            String outcome = status != null && status == 429 ? "rate_limited" : "failed";
+            entries.add(entry(c, outcome, status, describe(failure) + " (attempt " + attempt + " of this claim)"));
+            if (metrics != null) {
+                metrics.outcome(c.connector(), outcome);
+            }
         }
         outbox.logAttempts(entries);
         Duration retryAfter = failure instanceof VendorException.Transient t ? t.retryAfter() : null;

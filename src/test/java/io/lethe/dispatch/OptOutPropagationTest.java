@@ -29,7 +29,9 @@ abstract class OptOutPropagationTest extends HubTestSupport {
     @Override
     protected Properties extraProperties() {
         fakes = new VendorFakes();
-        return fakes.hubProperties();
+        Properties p = fakes.hubProperties();
+        p.put("lethe.metrics.enabled", "true");
+        return p;
     }
 
     @AfterAll
@@ -158,6 +160,17 @@ abstract class OptOutPropagationTest extends HubTestSupport {
             s.executeUpdate("update sync_log set outcome = 'delivered' where seq = " + seq);
         }
         assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    void metrics_count_vendor_outcomes_without_personal_data() {
+        withdraw("metrics.person@example.com", "email_marketing");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            String metrics = api.get("/observe/metrics", null).body();
+            assertThat(metrics).contains("lethe_vendor_outcomes_total{connector=\"hubspot\",outcome=\"delivered\"}");
+            assertThat(metrics).contains("lethe_outbox_unfinished{connector=\"mailchimp\"}");
+        });
+        assertThat(api.get("/observe/metrics", null).body()).doesNotContain("@example.com").doesNotContain("metrics.person");
     }
 
     @Test
