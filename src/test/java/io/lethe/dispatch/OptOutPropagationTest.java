@@ -41,6 +41,17 @@ abstract class OptOutPropagationTest extends HubTestSupport {
 
     @BeforeEach
     void healthyVendors() {
+        // A previous test's commands may still be in flight: let them land before the fakes forget their requests,
+        // or they would be counted as this test's calls.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode list = api.get("/api/v1/connectors", COMPLIANCE_KEY).json();
+            for (JsonNode c : list) {
+                if (c.path("pending").asLong() > 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
         fakes.reset();
     }
 
