@@ -34,21 +34,9 @@ public record Connector(ConnectorDescriptor descriptor, Map<String, String> sett
         return out.toString();
     }
 
-    /**
-     * The Authorization header of an operation, from its {@code auth} scheme: {@code Bearer <token>} as is,
-     * {@code basic <secret>} as HTTP Basic with any user name (Mailchimp's rule).
-     */
+    /** The Authorization header of an operation: its {@code auth} line with the parameters filled in. */
     public String authorization(ConnectorDescriptor.Operation operation) {
-        String auth = resolve(operation.auth());
-        if (auth == null) {
-            return null;
-        }
-        if (auth.regionMatches(true, 0, "basic ", 0, 6)) {
-            String secret = auth.substring(6).strip();
-            return "Basic " + java.util.Base64.getEncoder().encodeToString(
-                    ("lethe:" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return auth;
+        return resolve(operation.auth());
     }
 
     /** The purposes this connector acts on, with the vendor action each maps to. */

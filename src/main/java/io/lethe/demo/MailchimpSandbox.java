@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
-/** Mailchimp Marketing API 3.0 lists and members, with Basic auth, problem+json errors and 10 concurrent connections. */
+/** Mailchimp Marketing API 3.0 lists and members, with Bearer auth, problem+json errors and 10 concurrent connections. */
 public final class MailchimpSandbox extends Sandbox {
 
     public static final String API_KEY = "demo0000000000000000000000000000-us14";
@@ -49,8 +48,8 @@ public final class MailchimpSandbox extends Sandbox {
     @Override
     void handle(HttpExchange exchange) throws IOException {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Basic ") || !new String(Base64.getDecoder().decode(auth.substring(6)),
-                StandardCharsets.UTF_8).endsWith(":" + API_KEY)) {
+        if (!("Bearer " + API_KEY).equals(auth)) { // Mailchimp's current spec declares Bearer auth
+
             problem(exchange, 401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the"
                     + " wrong datacenter.");
             return;

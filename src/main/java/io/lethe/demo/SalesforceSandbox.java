@@ -92,7 +92,7 @@ public final class SalesforceSandbox extends Sandbox {
     private void query(HttpExchange exchange) throws IOException {
         String raw = exchange.getRequestURI().getRawQuery();
         String soql = raw == null ? "" : URLDecoder.decode(raw.replaceFirst("^q=", ""), StandardCharsets.UTF_8);
-        Matcher from = Pattern.compile(" FROM (Contact|Lead) WHERE Email IN \\(").matcher(soql);
+        Matcher from = Pattern.compile(" FROM (Contact|Lead) WHERE (?:IsConverted = false AND )?Email IN \\(").matcher(soql);
         if (!soql.startsWith("SELECT") || !from.find()) {
             json(exchange, 400, "[{\"message\":\"unexpected query\",\"errorCode\":\"MALFORMED_QUERY\"}]");
             return;

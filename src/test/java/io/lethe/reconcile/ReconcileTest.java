@@ -155,7 +155,7 @@ abstract class ReconcileTest extends HubTestSupport {
     void salesforce_contacts_are_read_through_query_more() {
         consent("sf.granted@example.com", "granted");
         fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/"))
-                .withQueryParam("q", com.github.tomakehurst.wiremock.client.WireMock.containing("WHERE Email != null"))
+                .withQueryParam("q", com.github.tomakehurst.wiremock.client.WireMock.containing("FROM Contact WHERE Email != null"))
                 .willReturn(okJson("{\"totalSize\":3,\"done\":false,\"nextRecordsUrl\":\"/services/data/v"
                         + VendorFakes.SF_API + "/query/01gD0000002HU6KIAW-2000\",\"records\":["
                         + "{\"attributes\":{\"type\":\"Contact\"},\"Email\":\"sf.granted@example.com\","
@@ -165,11 +165,17 @@ abstract class ReconcileTest extends HubTestSupport {
         fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/01gD0000002HU6KIAW-2000"))
                 .willReturn(okJson("{\"totalSize\":3,\"done\":true,\"records\":[{\"attributes\":{\"type\":"
                         + "\"Contact\"},\"Email\":\"sf.other@example.com\",\"HasOptedOutOfEmail\":false}]}")));
+        // A person who is only a Lead is read too (unconverted Leads: converted ones became Contacts).
+        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/"))
+                .withQueryParam("q", com.github.tomakehurst.wiremock.client.WireMock.containing(
+                        "FROM Lead WHERE Email != null AND IsConverted = false"))
+                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Lead\"},"
+                        + "\"Email\":\"sf.only.a.lead@example.com\",\"HasOptedOutOfEmail\":false}]}")));
         JsonNode run = runToEnd("salesforce", true);
         assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("completed");
-        assertThat(run.path("scanned").asLong()).isEqualTo(3);
+        assertThat(run.path("scanned").asLong()).isEqualTo(4);
         assertThat(run.path("drift").path("vendor_optout").asLong()).isEqualTo(1);
-        assertThat(run.path("drift").path("unknown_contact").asLong()).isEqualTo(2);
+        assertThat(run.path("drift").path("unknown_contact").asLong()).isEqualTo(3);
     }
 
     @Test

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -36,9 +37,15 @@ public final class VendorFakes implements AutoCloseable {
     public static final String SF_QUERY = "/services/data/v" + SF_API + "/query";
     public static final String SF_COLLECTIONS = "/services/data/v" + SF_API + "/composite/sobjects";
 
+    static final com.github.tomakehurst.wiremock.matching.StringValuePattern HUBSPOT_BATCH_READ_SCHEMA =
+            matchingJsonPath("$[?(@.inputs && @.properties && @.propertiesWithHistory)]");
+
     public final WireMockServer hubspot = new WireMockServer(options().dynamicPort());
     public final WireMockServer mailchimp = new WireMockServer(options().dynamicPort());
-    public final WireMockServer salesforce = new WireMockServer(options().dynamicPort());
+    /** People of the Salesforce org for tests with many of them (stubs opt in, see {@link SalesforcePeople}). */
+    public final SalesforcePeople salesforcePeople = new SalesforcePeople();
+    public final WireMockServer salesforce = new WireMockServer(options().dynamicPort()
+            .jettyHeaderRequestSize(SalesforcePeople.MAX_URI + 1024).extensions(salesforcePeople));
 
     public VendorFakes() {
         hubspot.start();
@@ -58,7 +65,7 @@ public final class VendorFakes implements AutoCloseable {
                         + "\"startedAt\":\"2026-11-29T10:00:00Z\",\"completedAt\":\"2026-11-29T10:00:00Z\"}")));
         for (String list : new String[] {LIST_A, LIST_B}) {
             mailchimp.stubFor(post(urlPathEqualTo("/3.0/lists/" + list))
-                    .withBasicAuth("lethe", MAILCHIMP_KEY)
+                    .withHeader("Authorization", equalTo("Bearer " + MAILCHIMP_KEY))
                     .willReturn(okJson("{\"new_members\":[],\"updated_members\":[],\"errors\":[],\"total_created\":0,"
                             + "\"total_updated\":1,\"error_count\":0}")));
         }
@@ -74,7 +81,11 @@ public final class VendorFakes implements AutoCloseable {
         // Erasure: HubSpot gdpr-delete answers 204 and batch read then finds nobody; Mailchimp deletes permanently
         // and then answers 404 for the member; Salesforce deletes collections.
         hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_GDPR_DELETE)).willReturn(aResponse().withStatus(204)));
-        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).willReturn(okJson(
+        // HubSpot's published schema requires inputs, properties and propertiesWithHistory; anything else is a 400.
+        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).atPriority(9).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"error\",\"category\":"
+                        + "\"VALIDATION_ERROR\",\"message\":\"Invalid input JSON\"}")));
+        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).withRequestBody(HUBSPOT_BATCH_READ_SCHEMA).willReturn(okJson(
                 "{\"status\":\"COMPLETE\",\"results\":[],\"numErrors\":1,\"errors\":[{\"status\":\"error\","
                         + "\"category\":\"OBJECT_NOT_FOUND\",\"message\":\"Could not get some CONTACT objects\"}]}")));
         mailchimp.stubFor(post(urlPathMatching("/3.0/lists/[^/]+/members/[0-9a-f]{32}/actions/delete-permanent"))
@@ -133,6 +144,7 @@ public final class VendorFakes implements AutoCloseable {
     /** HubSpot's batch read finds this contact (for access exports). */
     public void hubspotContact(String email) {
         hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).withRequestBody(containing(email))
+                .withRequestBody(HUBSPOT_BATCH_READ_SCHEMA)
                 .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"5101\",\"properties\":{"
                         + "\"email\":\"" + email + "\",\"firstname\":\"Ada\",\"lastname\":\"Byron\"},"
                         + "\"createdAt\":\"2025-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\","

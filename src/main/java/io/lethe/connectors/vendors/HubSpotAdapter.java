@@ -200,6 +200,7 @@ public final class HubSpotAdapter implements VendorAdapter {
         for (String p : properties) {
             names.add(p);
         }
+        body.putArray("propertiesWithHistory"); // required by HubSpot's published schema, even when empty
         ArrayNode inputs = body.putArray("inputs");
         targets.forEach(t -> t.emails().forEach(e -> inputs.addObject().put("id", e)));
         VendorHttp.Response r = http.call(op.method(), connector.resolve(op.endpoint()), connector.authorization(op),

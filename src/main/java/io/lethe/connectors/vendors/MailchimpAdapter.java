@@ -149,7 +149,7 @@ public final class MailchimpAdapter implements VendorAdapter {
                 String url = connector.resolve(op.endpoint()).replace("{listId}", listId)
                         + "?count=1000&offset=" + offset
                         + "&fields=members.email_address,members.status,total_items"
-                        + (since == null ? "" : "&since_last_changed=" + since);
+                        + (since == null ? "" : "&since_last_changed=" + sinceLastChanged(since));
                 VendorHttp.Response r = http.expectSuccess(http.call(op.method(), url, connector.authorization(op), null),
                         "Mailchimp member list");
                 JsonNode body;
@@ -251,5 +251,12 @@ public final class MailchimpAdapter implements VendorAdapter {
                     : TargetOutcome.rejected(t.commandId(), httpStatus, "Mailchimp member error " + code));
         }
         return outcomes;
+    }
+
+    /** Mailchimp's documented form, {@code 2015-10-21T15:41:36+00:00}: whole seconds, an explicit offset, encoded. */
+    static String sinceLastChanged(java.time.Instant since) {
+        String value = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
+                .format(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atOffset(java.time.ZoneOffset.UTC));
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -27,10 +27,12 @@ import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 
 /**
- * Salesforce through camel-salesforce (which logs in, refreshes the session and retries a 401 by itself). Contacts
- * are found by e-mail in batches (SOQL {@code IN}); {@code email_marketing} sets {@code Contact.HasOptedOutOfEmail},
- * the other purposes set the matching {@code Individual} flag where the contact has an Individual. Updates go in
- * sObject collections of at most 200 records. {@code 403 REQUEST_LIMIT_EXCEEDED} parks the connector.
+ * Salesforce through camel-salesforce (which logs in, refreshes the session and retries a 401 by itself). A person
+ * is every Contact and every unconverted Lead with their e-mail, found in SOQL {@code IN} look-ups cut by encoded
+ * length ({@link SoqlLookup}). A purpose's action names the fields to set, such as
+ * {@code Contact.HasOptedOutOfEmail Lead.HasOptedOutOfEmail}, or {@code Individual.HasOptedOutSolicit} for the
+ * Individual a Contact or Lead points to. Updates go in sObject collections of at most 200 records.
+ * {@code 403 REQUEST_LIMIT_EXCEEDED} parks the connector.
  */
 public final class SalesforceAdapter implements VendorAdapter {
 
@@ -89,31 +91,29 @@ public final class SalesforceAdapter implements VendorAdapter {
     }
 
     private List<TargetOutcome> setFlags(Connector connector, List<Target> targets, boolean optedOut) {
-        Set<String> emails = new LinkedHashSet<>();
-        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
-        Map<String, List<JsonNode>> contactsByEmail = findContacts(connector, emails);
+        Map<String, List<JsonNode>> people = findPeople(connector, emailsOf(targets));
 
-        // Records to update, merged per id so one Individual gets all its flags in one record.
+        // Records to update, merged per id so one record gets all its flags in one update.
         Map<String, ObjectNode> records = new LinkedHashMap<>();
         Map<Long, List<String>> recordIdsByCommand = new HashMap<>();
         for (Target t : targets) {
-            String action = connector.purposes().get(t.purpose());
             List<String> ids = new ArrayList<>();
-            for (String email : t.emails()) {
-                for (JsonNode contact : contactsByEmail.getOrDefault(email.toLowerCase(Locale.ROOT), List.of())) {
-                    String[] typeAndField = action.split("\\.", 2);
-                    String id = typeAndField[0].equals("Contact") ? contact.path("Id").asText()
-                            : contact.path("IndividualId").asText("");
-                    if (id.isEmpty() || id.equals("null")) {
-                        continue;
+            for (String field : connector.purposes().get(t.purpose()).split("\\s+")) {
+                String[] typeAndField = field.split("\\.", 2);
+                for (String email : t.emails()) {
+                    for (JsonNode person : people.getOrDefault(email.toLowerCase(Locale.ROOT), List.of())) {
+                        String id = recordId(person, typeAndField[0]);
+                        if (id == null) {
+                            continue;
+                        }
+                        records.computeIfAbsent(id, k -> {
+                            ObjectNode r = JSON.createObjectNode();
+                            r.putObject("attributes").put("type", typeAndField[0]);
+                            r.put("id", k);
+                            return r;
+                        }).put(typeAndField[1], optedOut);
+                        ids.add(id);
                     }
-                    records.computeIfAbsent(id, k -> {
-                        ObjectNode r = JSON.createObjectNode();
-                        r.putObject("attributes").put("type", typeAndField[0]);
-                        r.put("id", k);
-                        return r;
-                    }).put(typeAndField[1], optedOut);
-                    ids.add(id);
                 }
             }
             recordIdsByCommand.put(t.commandId(), ids);
@@ -124,7 +124,7 @@ public final class SalesforceAdapter implements VendorAdapter {
         for (Target t : targets) {
             List<String> ids = recordIdsByCommand.get(t.commandId());
             if (ids.isEmpty()) {
-                outcomes.add(TargetOutcome.notFound(t.commandId(), 200, "no matching Contact or Individual"));
+                outcomes.add(TargetOutcome.notFound(t.commandId(), 200, "no matching Contact, Lead or Individual"));
                 continue;
             }
             String failure = ids.stream().map(failureById::get).filter(f -> f != null).findFirst().orElse(null);
@@ -136,13 +136,23 @@ public final class SalesforceAdapter implements VendorAdapter {
     }
 
     /**
+     * The id of the record of {@code type} that a found Contact or Lead stands for: itself, or its Individual; null
+     * when it has none of that type.
+     */
+    private static String recordId(JsonNode person, String type) {
+        String own = person.path("attributes").path("type").asText();
+        String id = type.equals("Individual") ? person.path("IndividualId").asText("")
+                : type.equals(own) ? person.path("Id").asText("") : "";
+        return id.isEmpty() || id.equals("null") ? null : id;
+    }
+
+    /**
      * Deletes the person's Contacts and Leads (sObject collections, 200 ids per call), then queries again: nothing
      * left is {@code verified}.
      */
     @Override
     public List<TargetOutcome> erase(Connector connector, List<Target> targets) {
-        Set<String> emails = new LinkedHashSet<>();
-        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        Set<String> emails = emailsOf(targets);
         Map<String, List<String>> idsByEmail = findRecordIds(connector, emails);
         List<String> ids = idsByEmail.values().stream().flatMap(List::stream).distinct().toList();
         String path = "/services/data/v" + connector.setting("apiVersion") + "/composite/sobjects";
@@ -164,14 +174,21 @@ public final class SalesforceAdapter implements VendorAdapter {
     }
 
     /**
-     * Reconciliation: every Contact with an e-mail (or changed since the last run, by {@code LastModifiedDate}),
-     * page by page through {@code queryMore}.
+     * Reconciliation: every Contact and unconverted Lead with an e-mail (or changed since the last run, by
+     * {@code LastModifiedDate}), page by page through {@code queryMore}.
      */
     @Override
     public void pull(Connector connector, java.time.Instant since,
             java.util.function.Consumer<List<io.lethe.connectors.VendorContact>> page) {
-        String soql = "SELECT Email, HasOptedOutOfEmail FROM Contact WHERE Email != null"
-                + (since == null ? "" : " AND LastModifiedDate > " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        String changed = since == null ? ""
+                : " AND LastModifiedDate > " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        pullQuery(connector, "SELECT Email, HasOptedOutOfEmail FROM Contact WHERE Email != null" + changed, page);
+        pullQuery(connector, "SELECT Email, HasOptedOutOfEmail FROM Lead WHERE Email != null AND IsConverted = false"
+                + changed, page);
+    }
+
+    private void pullQuery(Connector connector, String soql,
+            java.util.function.Consumer<List<io.lethe.connectors.VendorContact>> page) {
         JsonNode result = json(call(connector, "query", soql));
         while (true) {
             List<io.lethe.connectors.VendorContact> contacts = new ArrayList<>();
@@ -188,12 +205,10 @@ public final class SalesforceAdapter implements VendorAdapter {
         }
     }
 
-    /** Rectification: the person's Contacts get the corrected fields, in sObject collections. */
+    /** Rectification: the person's Contacts and unconverted Leads get the corrected fields, in sObject collections. */
     @Override
     public List<TargetOutcome> rectify(Connector connector, List<Target> targets) {
-        Set<String> emails = new LinkedHashSet<>();
-        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
-        Map<String, List<JsonNode>> contacts = findContacts(connector, emails);
+        Map<String, List<JsonNode>> contacts = findPeople(connector, emailsOf(targets));
         Map<String, String> fields = Map.of("email", "Email", "firstName", "FirstName", "lastName", "LastName",
                 "phone", "Phone");
         List<ObjectNode> records = new ArrayList<>();
@@ -203,7 +218,7 @@ public final class SalesforceAdapter implements VendorAdapter {
             for (String email : t.emails()) {
                 for (JsonNode contact : contacts.getOrDefault(email.toLowerCase(Locale.ROOT), List.of())) {
                     ObjectNode r = JSON.createObjectNode();
-                    r.putObject("attributes").put("type", "Contact");
+                    r.putObject("attributes").put("type", contact.path("attributes").path("type").asText("Contact"));
                     r.put("id", contact.path("Id").asText());
                     t.changes().forEach((k, v) -> r.put(fields.get(k), v));
                     records.add(r);
@@ -217,8 +232,8 @@ public final class SalesforceAdapter implements VendorAdapter {
         for (Target t : targets) {
             List<String> ids = idsByCommand.get(t.commandId());
             String failure = ids.stream().map(failures::get).filter(f -> f != null).findFirst().orElse(null);
-            outcomes.add(ids.isEmpty() ? TargetOutcome.notFound(t.commandId(), 200, "no matching Contact")
-                    : failure == null ? TargetOutcome.of(t.commandId(), "completed", 200, "updated " + ids.size() + " Contact(s)")
+            outcomes.add(ids.isEmpty() ? TargetOutcome.notFound(t.commandId(), 200, "no matching Contact or Lead")
+                    : failure == null ? TargetOutcome.of(t.commandId(), "completed", 200, "updated " + ids.size() + " record(s)")
                     : TargetOutcome.rejected(t.commandId(), 200, "Salesforce " + failure));
         }
         return outcomes;
@@ -227,15 +242,13 @@ public final class SalesforceAdapter implements VendorAdapter {
     /** Access: the person's Contact and Lead records with their main fields. */
     @Override
     public List<TargetOutcome> export(Connector connector, List<Target> targets) {
-        Set<String> emails = new LinkedHashSet<>();
-        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        Set<String> emails = emailsOf(targets);
         Map<String, ArrayNode> byEmail = new HashMap<>();
         String[][] queries = {
             {"Contact", "Id, FirstName, LastName, Email, Phone, HasOptedOutOfEmail, IndividualId, CreatedDate, LastModifiedDate"},
             {"Lead", "Id, FirstName, LastName, Email, Phone, Company, HasOptedOutOfEmail, CreatedDate, LastModifiedDate"}};
         for (String[] q : queries) {
-            String soql = "SELECT " + q[1] + " FROM " + q[0] + " WHERE Email IN " + inList(emails);
-            for (JsonNode r : json(call(connector, "query", soql)).path("records")) {
+            for (JsonNode r : lookup(connector, "SELECT " + q[1] + " FROM " + q[0] + " WHERE Email IN ", emails, "")) {
                 byEmail.computeIfAbsent(r.path("Email").asText("").toLowerCase(Locale.ROOT), k -> JSON.createArrayNode())
                         .add(r);
             }
@@ -250,13 +263,11 @@ public final class SalesforceAdapter implements VendorAdapter {
         return outcomes;
     }
 
-    /** Contact and Lead ids per lower-cased e-mail. */
+    /** Contact and Lead ids (converted Leads too: erasure leaves none behind) per lower-cased e-mail. */
     private Map<String, List<String>> findRecordIds(Connector connector, Set<String> emails) {
         Map<String, List<String>> ids = new HashMap<>();
         for (String object : new String[] {"Contact", "Lead"}) {
-            JsonNode page = json(call(connector, "query", "SELECT Id, Email FROM " + object + " WHERE Email IN "
-                    + inList(emails)));
-            for (JsonNode r : page.path("records")) {
+            for (JsonNode r : lookup(connector, "SELECT Id, Email FROM " + object + " WHERE Email IN ", emails, "")) {
                 ids.computeIfAbsent(r.path("Email").asText("").toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                         .add(r.path("Id").asText());
             }
@@ -264,23 +275,44 @@ public final class SalesforceAdapter implements VendorAdapter {
         return ids;
     }
 
-    private Map<String, List<JsonNode>> findContacts(Connector connector, Set<String> emails) {
+    /**
+     * The Contacts and unconverted Leads (Salesforce refuses updates of converted ones) per lower-cased e-mail,
+     * each with its {@code attributes.type} and {@code IndividualId}.
+     */
+    private Map<String, List<JsonNode>> findPeople(Connector connector, Set<String> emails) {
         Map<String, List<JsonNode>> byEmail = new HashMap<>();
-        if (emails.isEmpty()) {
-            return byEmail;
+        List<JsonNode> found = new ArrayList<>(lookup(connector,
+                "SELECT Id, Email, HasOptedOutOfEmail, IndividualId FROM Contact WHERE Email IN ", emails, ""));
+        found.addAll(lookup(connector,
+                "SELECT Id, Email, HasOptedOutOfEmail, IndividualId FROM Lead WHERE IsConverted = false AND Email IN ",
+                emails, ""));
+        for (JsonNode record : found) {
+            byEmail.computeIfAbsent(record.path("Email").asText("").toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(record);
         }
-        JsonNode page = json(call(connector, "query",
-                "SELECT Id, Email, HasOptedOutOfEmail, IndividualId FROM Contact WHERE Email IN " + inList(emails)));
-        while (true) {
-            for (JsonNode record : page.path("records")) {
-                byEmail.computeIfAbsent(record.path("Email").asText("").toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                        .add(record);
+        return byEmail;
+    }
+
+    /** Every record the look-up finds, in as many short queries as the addresses need, each read to its last page. */
+    private List<JsonNode> lookup(Connector connector, String prefix, Set<String> emails, String suffix) {
+        List<JsonNode> records = new ArrayList<>();
+        for (String soql : SoqlLookup.queries(prefix, emails, suffix)) {
+            JsonNode page = json(call(connector, "query", soql));
+            while (true) {
+                page.path("records").forEach(records::add);
+                if (page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl")) {
+                    break;
+                }
+                page = json(call(connector, "queryMore", page.get("nextRecordsUrl").asText()));
             }
-            if (page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl")) {
-                return byEmail;
-            }
-            page = json(call(connector, "queryMore", page.get("nextRecordsUrl").asText()));
         }
+        return records;
+    }
+
+    private static Set<String> emailsOf(List<Target> targets) {
+        Set<String> emails = new LinkedHashSet<>();
+        targets.forEach(t -> t.emails().forEach(e -> emails.add(e.toLowerCase(Locale.ROOT))));
+        return emails;
     }
 
     /** PATCH composite/sobjects in chunks of 200; returns the error code of each record that failed. */
@@ -318,6 +350,9 @@ public final class SalesforceAdapter implements VendorAdapter {
     }
 
     static RuntimeException classify(Throwable cause) {
+        if (tooLarge(cause)) { // the same request would be refused again: a person must look, never a retry loop
+            return new VendorException.Permanent("Salesforce request too large to send", 431);
+        }
         if (cause instanceof SalesforceException sf) {
             int status = sf.getStatusCode();
             String code = sf.getErrors() == null ? "" : sf.getErrors().stream().map(RestError::getErrorCode)
@@ -335,25 +370,29 @@ public final class SalesforceAdapter implements VendorAdapter {
                 cause);
     }
 
+    /**
+     * A request refused for its size, by Jetty before it left (HEADER_OVERFLOW) or by Salesforce (414, 431). Look-ups
+     * are sized to avoid it; should one still happen, retrying the same request cannot help.
+     */
+    static boolean tooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SalesforceException sf && (sf.getStatusCode() == 414 || sf.getStatusCode() == 431)) {
+                return true;
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (message.contains("HEADER_OVERFLOW") || message.contains("Request header too large")
+                    || message.contains("URI Too Long")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static JsonNode json(String body) {
         try {
             return JSON.readTree(body == null ? "{}" : body);
         } catch (Exception e) {
             throw new VendorException.Transient("Salesforce answered with unreadable JSON", null, null, e);
         }
-    }
-
-    /** {@code ('a','b')}: the addresses as escaped SOQL string literals. */
-    static String inList(Set<String> emails) {
-        StringBuilder in = new StringBuilder("(");
-        for (String email : emails) {
-            in.append(in.length() == 1 ? "" : ",").append('\'').append(soqlEscape(email)).append('\'');
-        }
-        return in.append(')').toString();
-    }
-
-    /** SOQL string literal escaping: a quote in an address must not end the literal. */
-    static String soqlEscape(String value) {
-        return value.replace("\\", "\\\\").replace("'", "\\'");
     }
 }
