@@ -9,6 +9,7 @@ import java.util.Map;
 import io.lethe.connectors.ConnectorDescriptor;
 import io.lethe.connectors.Connectors;
 import io.lethe.dispatch.Outbox;
+import io.lethe.dispatch.StalledCommands;
 import io.lethe.register.ConsentRegister;
 import org.apache.camel.Exchange;
 
@@ -17,22 +18,28 @@ public final class ConnectorApi {
 
     private final Connectors connectors;
     private final Outbox outbox;
+    private final StalledCommands stalled;
     private final ConsentRegister register;
     private final Responses responses;
 
-    public ConnectorApi(Connectors connectors, Outbox outbox, ConsentRegister register, Responses responses) {
+    public ConnectorApi(Connectors connectors, Outbox outbox, StalledCommands stalled, ConsentRegister register,
+            Responses responses) {
         this.connectors = connectors;
         this.outbox = outbox;
+        this.stalled = stalled;
         this.register = register;
         this.responses = responses;
     }
 
     /**
-     * Every known connector. {@code health}: {@code disabled}, {@code up}, or {@code parked} (a vendor limit was hit;
-     * {@code parkedUntil} says until when). {@code pending}: commands not finished yet.
+     * Every known connector. {@code health}: {@code disabled}, {@code up}, {@code parked} (a vendor limit was hit;
+     * {@code parkedUntil} says until when), or {@code stalled} (a command has waited longer than
+     * {@code lethe.dispatch.alert-after}; it stays so until that command is delivered). {@code pending}: commands not
+     * finished yet; {@code oldestPendingAt}: when the oldest of them was written.
      */
     public void list(Exchange exchange) {
         Map<String, Long> pending = outbox.unfinished();
+        Map<String, Instant> oldest = stalled.oldestUndelivered();
         Map<String, Instant> lastSync = outbox.lastSync();
         List<Map<String, Object>> out = new ArrayList<>();
         for (ConnectorDescriptor d : connectors.known()) {
@@ -43,11 +50,14 @@ public final class ConnectorApi {
             c.put("title", d.title());
             c.put("category", d.category());
             c.put("enabled", enabled);
-            c.put("health", !enabled ? "disabled" : parked != null ? "parked" : "up");
+            Instant oldestPending = oldest.get(d.id());
+            c.put("health", !enabled ? "disabled" : parked != null ? "parked"
+                    : stalled.stalled(oldestPending) ? "stalled" : "up");
             if (parked != null) {
                 c.put("parkedUntil", parked.toString());
             }
             c.put("pending", pending.getOrDefault(d.id(), 0L));
+            c.put("oldestPendingAt", oldestPending == null ? null : oldestPending.toString());
             Instant last = lastSync.get(d.id());
             c.put("lastSyncAt", last == null ? null : last.toString());
             out.add(c);

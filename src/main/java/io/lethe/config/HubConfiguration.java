@@ -40,6 +40,7 @@ import io.lethe.dispatch.DispatchPolicy;
 import io.lethe.dispatch.DispatchStarter;
 import io.lethe.dispatch.Dispatcher;
 import io.lethe.dispatch.Outbox;
+import io.lethe.dispatch.StalledCommands;
 import io.lethe.dispatch.OutboxWriter;
 import io.lethe.mail.Mailer;
 import io.lethe.api.ApiFallback;
@@ -116,6 +117,9 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);
+        StalledCommands stalled = new StalledCommands(dataSource, connectors, mailer, settings.optional("lethe.dpo.email"),
+                settings.duration("lethe.dispatch.alert-after"), clock);
+        registry.bind("stalledCommands", stalled);
         DispatchMetrics metrics = new DispatchMetrics(outbox, connectors, clock);
         dispatcher.setMetrics(metrics);
         context.addStartupListener(metrics);
@@ -159,6 +163,6 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
-        registry.bind("connectorApi", new ConnectorApi(connectors, outbox, register, responses));
+        registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
     }
 }
