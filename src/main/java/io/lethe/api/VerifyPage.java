@@ -2,6 +2,7 @@ package io.lethe.api;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * The small HTML pages of the identity link: no script, no style, nothing from elsewhere; the only form posts back to
@@ -35,6 +36,10 @@ final class VerifyPage {
         message.setHeader("Content-Security-Policy", CSP);
         message.setHeader("X-Content-Type-Options", "nosniff");
         message.setHeader("Cache-Control", "no-store");
+        if (message instanceof HttpMessage http) {
+            // Camel's HTTP header filter never lets a Cache-Control header of the message out: set it on the response.
+            http.getResponse().putHeader("Cache-Control", "no-store");
+        }
         message.setHeader("Referrer-Policy", "no-referrer");
         message.setBody(html);
     }
