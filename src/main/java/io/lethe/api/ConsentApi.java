@@ -49,7 +49,8 @@ public final class ConsentApi {
             throw IdentityProblems.unlinked(fields(unlinked, ""), role(exchange));
         }
         if (!(outcomes.get(0) instanceof RecordOutcome.Recorded recorded)) {
-            throw identityConflict();
+            throw role(exchange) == Role.INTAKE ? IdentityProblems.refused("", List.of("subject"), Role.INTAKE)
+                    : identityConflict();
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("eventId", recorded.eventId());
@@ -107,7 +108,9 @@ public final class ConsentApi {
                 results[slot] = Map.of("error", Problems.body(IdentityProblems.unlinked(
                         fields(unlinked, "events[" + slot + "]."), role(exchange))));
             } else {
-                results[slot] = Map.of("error", Problems.body(identityConflict()));
+                results[slot] = Map.of("error", Problems.body(role(exchange) == Role.INTAKE
+                        ? IdentityProblems.refused("", List.of("events[" + slot + "].subject"), Role.INTAKE)
+                        : identityConflict()));
             }
         }
         responses.json(exchange, 200, Map.of("results", results));

@@ -17,16 +17,19 @@ final class IdentityProblems {
 
     static ApiProblem refused(String detail, List<String> fields, Role role) {
         List<ApiProblem.FieldError> errors = new java.util.ArrayList<>();
+        String subjectField = null;
         for (String field : fields) {
             if (field.startsWith("changes.")) {
                 errors.add(new ApiProblem.FieldError(field, "belongs to another subject"));
             } else if (role != Role.INTAKE) {
                 errors.add(new ApiProblem.FieldError(field, "is not on record for the subject the other identities name"));
+            } else if (subjectField == null) { // "subject.email" and "events[3].subject.phone" alike: only the object
+                subjectField = field.substring(0, field.lastIndexOf("subject") + "subject".length());
             }
         }
-        if (role == Role.INTAKE && errors.size() < fields.size()) {
-            errors.add(new ApiProblem.FieldError("subject", "the identities given do not belong together in the"
-                    + " register; send only the e-mail address"));
+        if (subjectField != null) {
+            errors.add(new ApiProblem.FieldError(subjectField, "the identities given do not belong together in the"
+                    + " register; send one identity"));
             detail = "The identities given cannot be used together; nothing was stored.";
         }
         return new ApiProblem(409, "Identity conflict", detail, errors);

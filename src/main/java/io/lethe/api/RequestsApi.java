@@ -90,8 +90,10 @@ public final class RequestsApi {
         DataSubjectRequest r;
         try {
             r = requests.file(new RequestService.Filing(type, regulation, identities, objected, changes,
-                    identityChecked, principal.keyName())).orElseThrow(() -> new ApiProblem(409, "Identity conflict",
-                            "The identities given belong to two different subjects."));
+                    identityChecked, principal.keyName())).orElseThrow(() -> principal.role() == Role.INTAKE
+                            ? IdentityProblems.refused("", List.of("subject"), Role.INTAKE)
+                            : new ApiProblem(409, "Identity conflict",
+                                    "The identities given belong to two different subjects."));
         } catch (io.lethe.requests.RequestRefusedException e) {
             throw IdentityProblems.refused(e.getMessage(), e.fields(), principal.role());
         }
