@@ -206,6 +206,7 @@ public final class RequestService implements Outbox.Listener {
                 }
                 return legacy.isPresent() ? Confirmation.STARTED : Confirmation.INVALID;
             }
+            store.lock(c, id.get()); // two of its links confirmed at once: the later one sees the other and starts it
             if (links.outstanding(c, id.get()) > 0) {
                 return Confirmation.RECORDED;
             }
