@@ -45,8 +45,12 @@ public final class ConsentApi {
         gpc.ifPresent(toRecord::add);
 
         List<RecordOutcome> outcomes = register.record(toRecord);
+        if (outcomes.get(0) instanceof RecordOutcome.UnlinkedIdentity unlinked) {
+            throw IdentityProblems.unlinked(fields(unlinked, ""), role(exchange));
+        }
         if (!(outcomes.get(0) instanceof RecordOutcome.Recorded recorded)) {
-            throw identityConflict();
+            throw role(exchange) == Role.INTAKE ? IdentityProblems.refused("", List.of("subject"), Role.INTAKE)
+                    : identityConflict();
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("eventId", recorded.eventId());
@@ -97,9 +101,17 @@ public final class ConsentApi {
             if (slot < 0) {
                 continue;
             }
-            results[slot] = outcomes.get(k) instanceof RecordOutcome.Recorded r
-                    ? Map.of("eventId", r.eventId(), "subjectId", r.subjectId())
-                    : Map.of("error", Problems.body(identityConflict()));
+            RecordOutcome outcome = outcomes.get(k);
+            if (outcome instanceof RecordOutcome.Recorded r) {
+                results[slot] = Map.of("eventId", r.eventId(), "subjectId", r.subjectId());
+            } else if (outcome instanceof RecordOutcome.UnlinkedIdentity unlinked) {
+                results[slot] = Map.of("error", Problems.body(IdentityProblems.unlinked(
+                        fields(unlinked, "events[" + slot + "]."), role(exchange))));
+            } else {
+                results[slot] = Map.of("error", Problems.body(role(exchange) == Role.INTAKE
+                        ? IdentityProblems.refused("", List.of("events[" + slot + "].subject"), Role.INTAKE)
+                        : identityConflict()));
+            }
         }
         responses.json(exchange, 200, Map.of("results", results));
     }
@@ -117,6 +129,14 @@ public final class ConsentApi {
             return Optional.empty();
         }
         return Optional.of(consent.withPurpose(Purposes.THIRD_PARTY_SHARING, ConsentStatus.WITHDRAWN));
+    }
+
+    private static List<String> fields(RecordOutcome.UnlinkedIdentity unlinked, String prefix) {
+        return unlinked.notOnRecord().stream().map(kind -> prefix + "subject." + kind.field()).toList();
+    }
+
+    private static Role role(Exchange exchange) {
+        return exchange.getProperty(ApiGuard.PRINCIPAL, Principal.class).role();
     }
 
     private static String defaultSource(Exchange exchange) {

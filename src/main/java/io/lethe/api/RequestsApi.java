@@ -87,9 +87,16 @@ public final class RequestsApi {
             throw new ApiProblem(501, "Not implemented", type.wire() + " requests are part of the API contract but"
                     + " not available in this version of Lethe; nothing was stored.");
         }
-        DataSubjectRequest r = requests.file(new RequestService.Filing(type, regulation, identities, objected, changes,
-                identityChecked, principal.keyName())).orElseThrow(() -> new ApiProblem(409, "Identity conflict",
-                        "The identities given belong to two different subjects."));
+        DataSubjectRequest r;
+        try {
+            r = requests.file(new RequestService.Filing(type, regulation, identities, objected, changes,
+                    identityChecked, principal.keyName())).orElseThrow(() -> principal.role() == Role.INTAKE
+                            ? IdentityProblems.refused("", List.of("subject"), Role.INTAKE)
+                            : new ApiProblem(409, "Identity conflict",
+                                    "The identities given belong to two different subjects."));
+        } catch (io.lethe.requests.RequestRefusedException e) {
+            throw IdentityProblems.refused(e.getMessage(), e.fields(), principal.role());
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("requestId", r.id());
         result.put("status", r.status());
@@ -173,20 +180,26 @@ public final class RequestsApi {
         }
     }
 
-    /** {@code GET /verify/{token}}: opened by the person from the e-mail, so it answers a short HTML page. */
+    /**
+     * {@code GET /verify/{token}}: opened by the person from the e-mail, or by a mail scanner or prefetcher following
+     * the link, so it changes nothing: it answers a page whose button POSTs the token back.
+     */
+    public void verifyPage(Exchange exchange) {
+        String token = exchange.getMessage().getHeader("token", String.class);
+        boolean open = token != null && TOKEN.matcher(token).matches() && requests.isOpenLink(token);
+        VerifyPage.write(exchange.getMessage(), open ? 200 : 404, open ? VerifyPage.confirm(token) : VerifyPage.INVALID);
+    }
+
+    /** {@code POST /verify/{token}}: the person pressed the button; the link is used (once). */
     public void verify(Exchange exchange) {
         String token = exchange.getMessage().getHeader("token", String.class);
-        boolean ok = token != null && TOKEN.matcher(token).matches() && requests.verify(token).isPresent();
-        var message = exchange.getMessage();
-        Responses.clearInboundHeaders(message);
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, ok ? 200 : 404);
-        message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");
-        message.setHeader("Cache-Control", "no-store");
-        message.setHeader("Referrer-Policy", "no-referrer");
-        message.setBody(ok
-                ? "<!doctype html><title>Confirmed</title><p>Thank you. Your request is confirmed and is being processed.</p>"
-                : "<!doctype html><title>Link not valid</title><p>This link is not valid: it was used already, has"
-                        + " expired, or is mistyped.</p>");
+        RequestService.Confirmation outcome = token != null && TOKEN.matcher(token).matches() ? requests.verify(token)
+                : RequestService.Confirmation.INVALID;
+        switch (outcome) {
+            case STARTED -> VerifyPage.write(exchange.getMessage(), 200, VerifyPage.STARTED);
+            case RECORDED -> VerifyPage.write(exchange.getMessage(), 200, VerifyPage.RECORDED);
+            default -> VerifyPage.write(exchange.getMessage(), 404, VerifyPage.INVALID);
+        }
     }
 
     private DataSubjectRequest load(Exchange exchange) {

@@ -131,6 +131,8 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.optional("lethe.dpo.email"), clock);
         outbox.addListener(requestService);
         requestService.setPurposes(purposes.names());
+        requestService.setKeys(keys);
+        register.setReimportListener(new io.lethe.mail.ReimportAlert(mailer, templates, settings.optional("lethe.dpo.email")));
         requestService.setReminderLead(java.time.Duration.ofDays(settings.getInt("lethe.requests.remind-before-days")));
         dispatcher.setChanges(requestService::changesFor);
         registry.bind("mailIntake", new MailIntake(requestService));
@@ -158,6 +160,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("openApi", openApi);
         registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
+        registry.bind("subjectIdentitiesApi", new io.lethe.api.SubjectIdentitiesApi(
+                new io.lethe.register.IdentityLinks(dataSource, keys, register, clock), json, responses));
         registry.bind("auditApi", new AuditApi(syncLog, responses));
         registry.bind("requestService", requestService);
         registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));

@@ -56,6 +56,22 @@ public final class ConsentRegister {
         this(dataSource, keys, clock, List.of());
     }
 
+    /** Told, after commit, of the subjects one recording recreated for identities in the suppression register. */
+    @FunctionalInterface
+    public interface ReimportListener {
+        void onReimported(List<Reimport> reimports);
+    }
+
+    /** A subject recreated by a consent event after the erasure {@code erasureRequestId}. */
+    public record Reimport(String subjectId, String erasureRequestId) {
+    }
+
+    private ReimportListener reimportListener = reimports -> { };
+
+    public void setReimportListener(ReimportListener listener) {
+        this.reimportListener = listener;
+    }
+
     /**
      * Records the events in one transaction and returns one outcome per event, in order. Two callers creating the
      * same new subject at once collide on the identity's primary key; the loser retries and finds the winner's subject.
@@ -64,7 +80,16 @@ public final class ConsentRegister {
         SQLException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return Transactions.inTransaction(dataSource, connection -> new Recording(connection).run(consents));
+                Recording[] recording = new Recording[1];
+                List<RecordOutcome> outcomes = Transactions.inTransaction(dataSource, connection -> {
+                    recording[0] = new Recording(connection);
+                    return recording[0].run(consents);
+                });
+                if (!recording[0].reimported.isEmpty()) {
+                    reimportListener.onReimported(recording[0].reimported.stream()
+                            .map(r -> new Reimport(r[0], r[1])).toList());
+                }
+                return outcomes;
             } catch (SQLException e) {
                 if (!isUniqueViolation(e)) {
                     throw new RegisterException("recording consent failed", e);
@@ -77,7 +102,8 @@ public final class ConsentRegister {
 
     /**
      * The subject these identities name, created (with no consent on record) when none does; empty when they name
-     * two different subjects.
+     * two different subjects, or one subject that lacks some of them (identities are linked only explicitly, see
+     * {@link IdentityLinks}).
      */
     public Optional<String> resolveSubject(Map<IdentityKind, String> identities) {
         SQLException last = null;
@@ -92,6 +118,11 @@ public final class ConsentRegister {
             }
         }
         throw new RegisterException("resolving a subject kept colliding with concurrent writers", last);
+    }
+
+    /** As {@link #resolveSubject(Map)}, in the caller's transaction. */
+    public Optional<String> resolveSubject(Connection c, Map<IdentityKind, String> identities) throws SQLException {
+        return Optional.ofNullable(new Recording(c).resolve(identities));
     }
 
     /**
@@ -170,11 +201,14 @@ public final class ConsentRegister {
             throws SQLException {
         KeyRing.SubjectKey key = subjectKey(subjectId).orElseThrow(() -> new IllegalStateException("subject erased"));
         String hash = keys.lookupHash(kind, normalisedValue);
-        try (PreparedStatement ps = c.prepareStatement(
-                "delete from subject_identity where (subject_id = ? and kind = ?) or lookup_hash = ?")) {
+        // The value may have become another subject's since the request was filed: never take it from them.
+        Optional<String> owner = findSubject(c, hash);
+        if (owner.isPresent() && !owner.get().equals(subjectId)) {
+            throw new IdentityTakenException(kind);
+        }
+        try (PreparedStatement ps = c.prepareStatement("delete from subject_identity where subject_id = ? and kind = ?")) {
             ps.setString(1, subjectId);
             ps.setString(2, kind.name());
-            ps.setString(3, hash);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -191,6 +225,19 @@ public final class ConsentRegister {
     public byte[] sealFor(String subjectId, String plaintext, String boundTo) {
         return subjectKey(subjectId).orElseThrow(() -> new IllegalStateException("subject has been erased"))
                 .seal(plaintext, boundTo);
+    }
+
+    /** As {@link #sealFor(String, String, String)}, reading the key in the caller's transaction (a subject it created). */
+    public byte[] sealFor(Connection c, String subjectId, String plaintext, String boundTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select data_key from subject where id = ?")) {
+            ps.setString(1, subjectId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getBytes(1) == null) {
+                    throw new IllegalStateException("subject has been erased");
+                }
+                return keys.unwrap(subjectId, rs.getBytes(1)).seal(plaintext, boundTo);
+            }
+        }
     }
 
     /** Opens what {@link #sealFor} sealed; empty once the subject is erased. */
@@ -307,6 +354,15 @@ public final class ConsentRegister {
     public boolean isSuppressed(IdentityKind kind, String normalisedValue) {
         return query("select 1 from suppression where lookup_hash = ?",
                 ps -> ps.setString(1, keys.lookupHash(kind, normalisedValue)), rs -> true).isPresent();
+    }
+
+    private static Optional<String> findSubject(Connection c, String lookupHash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select subject_id from subject_identity where lookup_hash = ?")) {
+            ps.setString(1, lookupHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     public Optional<String> findSubject(IdentityKind kind, String normalisedValue) {
@@ -471,6 +527,9 @@ public final class ConsentRegister {
         private final List<Object[]> newSubjects = new ArrayList<>();
         private final List<Object[]> newIdentities = new ArrayList<>();
         private final List<Object[]> newEvents = new ArrayList<>();
+        private final Map<String, String> erasedBy = new HashMap<>();
+        /** [subjectId, erasure request id] of each subject recreated for a suppressed identity. */
+        final List<String[]> reimported = new ArrayList<>();
 
         Recording(Connection connection) {
             this.connection = connection;
@@ -485,6 +544,8 @@ public final class ConsentRegister {
             }
             loadKnownSubjects(hashes.stream().flatMap(h -> h.values().stream()).distinct().toList());
             loadKeys(subjectByHash.values().stream().distinct().toList());
+            erasedBy.putAll(Suppressions.erasedBy(connection, hashes.stream().flatMap(h -> h.values().stream())
+                    .filter(h -> !subjectByHash.containsKey(h)).distinct().toList()));
 
             OffsetDateTime recordedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
             List<RecordOutcome> outcomes = new ArrayList<>(consents.size());
@@ -496,6 +557,7 @@ public final class ConsentRegister {
                     newIdentities);
             insert("insert into consent_event (id, subject_id, purpose, status, lawful_basis, source, captured_at,"
                     + " recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", newEvents);
+            Suppressions.flagReimported(connection, reimported);
             if (!listeners.isEmpty() && !newEvents.isEmpty()) {
                 List<ConsentListener.RecordedConsent> recorded = newEvents.stream()
                         .map(e -> new ConsentListener.RecordedConsent((String) e[0], (String) e[1], (String) e[2],
@@ -509,9 +571,18 @@ public final class ConsentRegister {
         }
 
         private RecordOutcome recordOne(NewConsent consent, Map<IdentityKind, String> hashes, OffsetDateTime recordedAt) {
-            String subjectId = subjectFor(consent.identities(), hashes, recordedAt);
-            if (subjectId == null) {
+            List<String> known = knownSubjects(hashes);
+            if (known.size() > 1) {
                 return new RecordOutcome.IdentityConflict();
+            }
+            if (known.size() == 1 && hashes.values().stream().anyMatch(h -> !subjectByHash.containsKey(h))) {
+                return new RecordOutcome.UnlinkedIdentity(hashes.entrySet().stream()
+                        .filter(e -> !subjectByHash.containsKey(e.getValue())).map(Map.Entry::getKey).toList());
+            }
+            String subjectId = subjectFor(consent.identities(), hashes, recordedAt);
+            if (known.isEmpty()) {
+                hashes.values().stream().map(erasedBy::get).filter(r -> r != null).findFirst()
+                        .ifPresent(requestId -> reimported.add(new String[] {subjectId, requestId}));
             }
             KeyRing.SubjectKey key = keyBySubject.get(subjectId);
             String eventId = UUID.randomUUID().toString();
@@ -523,10 +594,17 @@ public final class ConsentRegister {
             return new RecordOutcome.Recorded(eventId, subjectId);
         }
 
-        /** The subject the identities name (created if none does, identities it lacks added), or null on a conflict. */
+        private List<String> knownSubjects(Map<IdentityKind, String> hashes) {
+            return hashes.values().stream().map(subjectByHash::get).filter(s -> s != null).distinct().toList();
+        }
+
+        /**
+         * The subject the identities name (created with all of them if none does), or null when they name two subjects
+         * or one subject lacking some of them: a further identity is linked only explicitly ({@link IdentityLinks}).
+         */
         String subjectFor(Map<IdentityKind, String> identities, Map<IdentityKind, String> hashes, OffsetDateTime now) {
-            List<String> known = hashes.values().stream().map(subjectByHash::get).filter(s -> s != null).distinct().toList();
-            if (known.size() > 1) {
+            List<String> known = knownSubjects(hashes);
+            if (known.size() > 1 || (known.size() == 1 && !subjectByHash.keySet().containsAll(hashes.values()))) {
                 return null;
             }
             String subjectId = known.isEmpty() ? createSubject(now) : known.get(0);
@@ -551,6 +629,9 @@ public final class ConsentRegister {
             loadKnownSubjects(List.copyOf(hashes.values()));
             loadKeys(subjectByHash.values().stream().distinct().toList());
             String subjectId = subjectFor(identities, hashes, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+            if (subjectId == null) {
+                return null;
+            }
             insert("insert into subject (id, data_key, created_at) values (?, ?, ?)", newSubjects);
             insert("insert into subject_identity (lookup_hash, subject_id, kind, sealed_value) values (?, ?, ?, ?)",
                     newIdentities);

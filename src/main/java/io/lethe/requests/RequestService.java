@@ -27,6 +27,8 @@ import io.lethe.mail.Mailer;
 import io.lethe.mail.Templates;
 import io.lethe.register.ConsentRegister;
 import io.lethe.register.IdentityKind;
+import io.lethe.register.IdentityTakenException;
+import io.lethe.register.KeyRing;
 import io.lethe.register.RegisterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +56,16 @@ public final class RequestService implements Outbox.Listener {
     private final String dpoEmail;
     private final Clock clock;
     private final RequestStore store = new RequestStore();
+    private final RequestLinks links = new RequestLinks();
+    private KeyRing keys;
     private final SecureRandom random = new SecureRandom();
     private java.util.Set<String> allPurposes = Set.of();
     private Duration reminderLead = Duration.ofDays(7);
+
+    /** Seals the address of a person who is not in the register yet with a key of their request's own. */
+    public void setKeys(KeyRing keys) {
+        this.keys = keys;
+    }
 
     /** How long before its due date the DPO is reminded of an open request. */
     public void setReminderLead(Duration lead) {
@@ -92,53 +101,137 @@ public final class RequestService implements Outbox.Listener {
         }
     }
 
-    /** Files a request; empty when the identities name two different subjects. */
+    /**
+     * Files a request; empty when the identities name two different subjects. Only identities already on record name
+     * the subject ({@link IdentityCheck}; {@link RequestRefusedException} otherwise). The single-use link goes to the
+     * subject's address on record; a person the register does not know gets it at the address given, and no subject
+     * exists for them until they confirm. A corrected e-mail address gets a link of its own.
+     */
     public Optional<DataSubjectRequest> file(Filing f) {
-        Optional<String> subject = register.resolveSubject(f.identities());
-        if (subject.isEmpty()) {
+        IdentityCheck.Outcome who = new IdentityCheck(register).check(f.identities(), f.changes());
+        if (who.conflict()) {
             return Optional.empty();
+        }
+        boolean unverified = !f.identityChecked() && f.type().needsIdentityCheck();
+        String subjectId = who.subjectId();
+        if (subjectId == null && !unverified) { // identity-checked by the operator, or no check needed: registered now
+            Optional<String> created = register.resolveSubject(f.identities());
+            if (created.isEmpty()) {
+                return Optional.empty();
+            }
+            subjectId = created.get();
         }
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
-        boolean unverified = !f.identityChecked() && f.type().needsIdentityCheck();
+        String email = f.identities().get(IdentityKind.EMAIL);
+        String newEmail = f.changes().get("email");
+        boolean newAddress = newEmail != null && (subjectId == null || !emails(subjectId).contains(newEmail));
         String token = unverified ? token() : null;
-        DataSubjectRequest request = new DataSubjectRequest(id, f.type(), f.regulation(), subject.get(),
-                unverified ? "identity_unverified" : "pending", now, deadlines.due(f.regulation(), now), null, null,
+        String newAddressToken = newAddress ? token() : null;
+        boolean waiting = token != null || newAddressToken != null;
+        DataSubjectRequest request = new DataSubjectRequest(id, f.type(), f.regulation(), subjectId,
+                waiting ? "identity_unverified" : "pending", now, deadlines.due(f.regulation(), now), null, null,
                 f.purposes(), List.of());
-        byte[] sealedChanges = f.changes().isEmpty() ? null
-                : register.sealFor(subject.get(), json(f.changes()), id + "/changes");
+        KeyRing.DataKey contactKey = subjectId == null ? keys.newDataKey(id) : null;
+        byte[] sealedChanges = f.changes().isEmpty() ? null : contactKey != null
+                ? contactKey.key().seal(json(f.changes()), id + "/changes")
+                : register.sealFor(subjectId, json(f.changes()), id + "/changes");
         run(c -> {
-            store.insert(c, request, token == null ? null : ApiKeys.sha256Hex(token),
-                    token == null ? null : now.plus(LINK_VALIDITY), f.filedBy(), sealedChanges);
+            store.insert(c, request, null, waiting ? now.plus(LINK_VALIDITY) : null, f.filedBy(), sealedChanges);
+            if (contactKey != null) {
+                links.saveContact(c, id, contactKey.wrapped(), contactKey.key().seal(email, id + "/contact"));
+            }
+            if (token != null) {
+                links.add(c, id, ApiKeys.sha256Hex(token), RequestLinks.Purpose.IDENTITY, now.plus(LINK_VALIDITY));
+            }
+            if (newAddressToken != null) {
+                links.add(c, id, ApiKeys.sha256Hex(newAddressToken), RequestLinks.Purpose.NEW_EMAIL,
+                        now.plus(LINK_VALIDITY));
+            }
             for (Connector connector : connectors.enabled()) {
                 store.setVendor(c, id, connector.id(), "queued", null, now);
             }
-            if (!unverified) {
+            if (!waiting) {
                 start(c, request);
             }
             return null;
         });
-        String email = f.quiet() ? null : f.identities().get(IdentityKind.EMAIL);
+        String to = f.quiet() ? null : email;
         Map<String, String> values = values(request);
         if (token != null) {
             values.put("link", publicUrl + "/verify/" + token);
-            notify(email, "verification", values);
+            notify(to, "verification", values);
         } else {
-            notify(email, "receipt", values);
+            notify(to, "receipt", values);
+        }
+        if (newAddressToken != null && !f.quiet()) {
+            Map<String, String> newAddressValues = values(request);
+            newAddressValues.put("link", publicUrl + "/verify/" + newAddressToken);
+            notify(newEmail, "verification-new-address", newAddressValues);
         }
         return find(id);
     }
 
-    /** The single-use link: confirms the person's identity and starts the request. */
-    public Optional<String> verify(String token) {
+    /** What opening a link did. */
+    public enum Confirmation {
+        /** Every link of the request is confirmed: it is pending now. */
+        STARTED,
+        /** This link is confirmed; the request still waits for another one. */
+        RECORDED,
+        /** Unknown, used or expired. */
+        INVALID
+    }
+
+    /** Whether the link is open (unused, unexpired, its request unverified), without using it: GET of the link. */
+    public boolean isOpenLink(String token) {
+        String hash = ApiKeys.sha256Hex(token);
         Instant now = clock.instant();
+        return run(c -> links.peek(c, hash, now).isPresent() || links.legacyOpen(c, hash, now));
+    }
+
+    /**
+     * The single-use link, used (POST of the link page): confirms the address it was sent to; once every link of the
+     * request is confirmed the request starts. A person the register did not know becomes a subject now, with the
+     * confirmed address only (other identities they gave were never proven).
+     */
+    public Confirmation verify(String token) {
+        Instant now = clock.instant();
+        String hash = ApiKeys.sha256Hex(token);
         return run(c -> {
-            Optional<String> id = store.consumeVerification(c, ApiKeys.sha256Hex(token), now);
-            if (id.isPresent()) {
-                start(c, store.find(c, id.get()).orElseThrow());
+            Optional<String> id = links.confirm(c, hash, now);
+            if (id.isEmpty()) {
+                Optional<String> legacy = store.consumeVerification(c, hash, now); // a link sent before dsr_link
+                if (legacy.isPresent()) {
+                    start(c, store.find(c, legacy.get()).orElseThrow());
+                }
+                return legacy.isPresent() ? Confirmation.STARTED : Confirmation.INVALID;
             }
-            return id;
+            store.lock(c, id.get()); // two of its links confirmed at once: the later one sees the other and starts it
+            if (links.outstanding(c, id.get()) > 0) {
+                return Confirmation.RECORDED;
+            }
+            DataSubjectRequest r = store.find(c, id.get()).orElseThrow();
+            if (r.subjectId() == null) {
+                attachConfirmedPerson(c, r.id());
+            }
+            links.markVerified(c, r.id(), now);
+            start(c, store.find(c, r.id()).orElseThrow());
+            return Confirmation.STARTED;
         });
+    }
+
+    /** The request's confirmed address becomes (or finds) its subject; the request's own key is destroyed. */
+    private void attachConfirmedPerson(java.sql.Connection c, String requestId) throws SQLException {
+        byte[][] contact = links.contact(c, requestId).orElseThrow(() -> new IllegalStateException(
+                "request " + requestId + " has neither a subject nor a contact address"));
+        KeyRing.SubjectKey requestKey = keys.unwrap(requestId, contact[0]);
+        String email = requestKey.open(contact[1], requestId + "/contact");
+        String subjectId = register.resolveSubject(c, Map.of(IdentityKind.EMAIL, email)).orElseThrow();
+        byte[] sealed = store.sealedChanges(c, requestId);
+        byte[] resealed = sealed == null ? null : register.sealFor(c, subjectId,
+                requestKey.open(sealed, requestId + "/changes"), requestId + "/changes");
+        links.attachSubject(c, requestId, subjectId, resealed);
+        links.forgetContact(c, requestId);
     }
 
     /** Extends the deadline once, with a reason that is recorded and sent to the person. */
@@ -159,7 +252,7 @@ public final class RequestService implements Outbox.Listener {
         DataSubjectRequest extended = find(id).orElseThrow();
         Map<String, String> values = values(extended);
         values.put("reason", reason);
-        notify(emailOf(extended.subjectId()), "extension", values);
+        notify(extended.subjectId() == null ? contactOf(id) : emailOf(extended.subjectId()), "extension", values);
         return extended;
     }
 
@@ -171,6 +264,7 @@ public final class RequestService implements Outbox.Listener {
         Instant now = clock.instant();
         run(c -> {
             store.setStatus(c, id, "cancelled", now);
+            links.forgetContact(c, id);
             outbox.skipRequest(c, id);
             for (DataSubjectRequest.VendorProgress v : r.vendors()) {
                 if (!FINAL_VENDOR.contains(v.status())) {
@@ -253,6 +347,7 @@ public final class RequestService implements Outbox.Listener {
             List<String> ids = store.expiredUnverified(c, now);
             for (String id : ids) {
                 store.setStatus(c, id, "cancelled", now);
+                links.forgetContact(c, id);
                 DataSubjectRequest r = store.find(c, id).orElseThrow();
                 for (DataSubjectRequest.VendorProgress v : r.vendors()) {
                     store.setVendor(c, id, v.vendor(), "skipped", "identity not confirmed in time", now);
@@ -374,11 +469,20 @@ public final class RequestService implements Outbox.Listener {
             notify(email, "completion", values); // the address was read before it was shredded
         } else if (clean && r.type() == RequestType.RECTIFICATION) {
             Map<String, String> changes = changes(c, r.id(), r.subjectId());
-            if (changes.containsKey("email")) {
-                register.replaceIdentity(c, r.subjectId(), IdentityKind.EMAIL, changes.get("email"));
-            }
-            if (changes.containsKey("phone")) {
-                register.replaceIdentity(c, r.subjectId(), IdentityKind.PHONE, changes.get("phone"));
+            try {
+                if (changes.containsKey("email")) {
+                    register.replaceIdentity(c, r.subjectId(), IdentityKind.EMAIL, changes.get("email"));
+                }
+                if (changes.containsKey("phone")) {
+                    register.replaceIdentity(c, r.subjectId(), IdentityKind.PHONE, changes.get("phone"));
+                }
+            } catch (IdentityTakenException e) { // became another subject's after filing: a person decides
+                store.setStatus(c, r.id(), "action_required", now);
+                Map<String, String> values = values(r);
+                values.put("summary", "The corrected " + e.kind().field() + " now belongs to another subject in the"
+                        + " register; the register was not changed.\n");
+                notify(dpoEmail, "dpo-action-required", values);
+                return;
             }
             store.setStatus(c, r.id(), "completed", now);
             Map<String, String> values = values(r);
@@ -495,7 +599,13 @@ public final class RequestService implements Outbox.Listener {
     }
 
     private String emailOf(String subjectId) {
-        return emails(subjectId).stream().findFirst().orElse(null);
+        return subjectId == null ? null : emails(subjectId).stream().findFirst().orElse(null);
+    }
+
+    /** The address of a person not in the register yet, opened from their request. */
+    private String contactOf(String requestId) {
+        return run(c -> links.contact(c, requestId)
+                .map(k -> keys.unwrap(requestId, k[0]).open(k[1], requestId + "/contact")).orElse(null));
     }
 
     private Map<String, String> values(DataSubjectRequest r) {

@@ -149,10 +149,16 @@ abstract class ErasureRequestTest extends HubTestSupport {
         assertThat(link.find()).isTrue();
         assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_GDPR_DELETE)))).isEmpty();
 
+        // The person is not in the register: no subject exists until they confirm.
+        assertThat(request(id).path("subjectId").isNull()).isTrue();
         Response opened = api.get("/verify/" + link.group(1), null);
         assertThat(opened.status()).isEqualTo(200);
         assertThat(opened.contentType()).startsWith("text/html");
-        assertThat(api.get("/verify/" + link.group(1), null).status()).isEqualTo(404); // single use
+        Response confirmed = confirm(link.group(1));
+        assertThat(confirmed.status()).isEqualTo(200);
+        assertThat(confirmed.body()).contains("confirmed");
+        assertThat(confirm(link.group(1)).status()).isEqualTo(404); // single use
+        assertThat(api.get("/verify/" + link.group(1), null).status()).isEqualTo(404);
         assertThat(api.get("/verify/not-a-token", null).status()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(request(id).path("status").asText()).isEqualTo("completed"));
@@ -215,6 +221,10 @@ abstract class ErasureRequestTest extends HubTestSupport {
         String id = api.post("/api/v1/requests", ADMIN_KEY, """
                 {"type": "rectification", "subject": {"email": "old.name@example.com"},
                  "changes": {"email": "New.Name@example.com", "lastName": "Newman"}}""").json().path("requestId").asText();
+        // Even an operator-checked request waits until the new address is confirmed as the person's.
+        assertThat(request(id).path("status").asText()).isEqualTo("identity_unverified");
+        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(VendorFakes.HUBSPOT_BATCH_UPDATE)))).isEmpty();
+        assertThat(confirm(linkTo("new.name@example.com")).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(request(id).path("status").asText()).isEqualTo("completed"));
         JsonNode update = VendorFakes.json(fakes.hubspot.findAll(
@@ -257,6 +267,25 @@ abstract class ErasureRequestTest extends HubTestSupport {
                 .status()).isEqualTo(403);
         assertThat(database.count("dsr")).isEqualTo(before);
         assertThat(api.get("/api/v1/requests/00000000-0000-4000-8000-000000000000", ADMIN_KEY).status()).isEqualTo(404);
+    }
+
+    /** Presses the button of the link's page: a form POST to the same path. */
+    Response confirm(String token) {
+        return api.send("POST", "/verify/" + token, null, "application/x-www-form-urlencoded", "");
+    }
+
+    /** The token of the last link e-mailed to {@code address}. */
+    String linkTo(String address) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(mail.getReceivedMessages())
+                .anyMatch(m -> recipient(m).equals(address) && GreenMailUtil.getBody(m).contains("/verify/")));
+        String token = null;
+        for (MimeMessage m : mail.getReceivedMessages()) {
+            Matcher link = Pattern.compile("/verify/([A-Za-z0-9_-]{43})").matcher(GreenMailUtil.getBody(m));
+            if (recipient(m).equals(address) && link.find()) {
+                token = link.group(1);
+            }
+        }
+        return token;
     }
 
     static String recipient(MimeMessage m) {
