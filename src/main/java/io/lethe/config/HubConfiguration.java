@@ -47,6 +47,8 @@ import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeys;
 import io.lethe.api.ConsentApi;
 import io.lethe.api.ConsentRequests;
+import io.lethe.api.Idempotency;
+import io.lethe.api.IdempotencyStore;
 import io.lethe.api.InitialAdminKey;
 import io.lethe.api.Json;
 import io.lethe.api.OpenApiDocument;
@@ -149,6 +151,11 @@ public class HubConfiguration implements CamelConfiguration {
         ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out);
         AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy));
+        IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("lethe/idempotency/v1"),
+                java.time.Duration.ofHours(settings.getInt("lethe.api.idempotency-retention-hours")),
+                java.time.Duration.ofMinutes(2), clock);
+        registry.bind("idempotencyStore", idempotencyStore);
+        registry.bind("idempotency", new Idempotency(idempotencyStore));
         registry.bind("problems", new Problems(json));
         registry.bind("apiFallback", new ApiFallback());
         registry.bind("openApi", openApi);
