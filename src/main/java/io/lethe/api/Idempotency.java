@@ -113,6 +113,11 @@ public final class Idempotency implements Processor {
         }
 
         @Override
+        public SynchronizationRouteAware getRouteSynchronization() {
+            return this; // Camel asks for it; without it onAfterRoute is never called
+        }
+
+        @Override
         public void onBeforeRoute(Route route, Exchange exchange) {
         }
 

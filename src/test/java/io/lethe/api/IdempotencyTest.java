@@ -189,6 +189,7 @@ abstract class IdempotencyTest extends HubTestSupport {
                 var rs = c.createStatement().executeQuery("select sealed_body from idempotency_key"
                         + " where idem_key = 'sealed-lookup-1'")) {
             assertThat(rs.next()).isTrue();
+            assertThat(rs.getBytes(1)).as("stored before the answer was sent").isNotNull();
             assertThat(new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(subjectId);
         }
         try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(
