@@ -18,10 +18,16 @@ public final class ApiGuard implements Processor {
 
     private final ApiKeys keys;
     private final AccessPolicy policy;
+    private final RateLimits limits;
 
     public ApiGuard(ApiKeys keys, AccessPolicy policy) {
+        this(keys, policy, RateLimits.off());
+    }
+
+    public ApiGuard(ApiKeys keys, AccessPolicy policy, RateLimits limits) {
         this.keys = keys;
         this.policy = policy;
+        this.limits = limits;
     }
 
     @Override
@@ -30,9 +36,15 @@ public final class ApiGuard implements Processor {
         String method = in.getHeader(Exchange.HTTP_METHOD, "GET", String.class).toUpperCase(Locale.ROOT);
         String path = requestPath(in);
 
-        Principal principal = keys.authenticate(bearerToken(in.getHeader("Authorization", String.class)))
-                .orElseThrow(() -> new ApiProblem(401, "Unauthorized",
-                        "A valid API key is required: Authorization: Bearer <key>."));
+        ClientAddress client = limits.client(in);
+        limits.beforeAuthentication(client); // 429 for an address that failed too often, before any key is compared
+        String token = bearerToken(in.getHeader("Authorization", String.class));
+        Principal principal = keys.authenticate(token).orElseThrow(() -> {
+            if (token != null && !token.isEmpty()) {
+                limits.authenticationFailed(client); // a wrong key, not a forgotten one
+            }
+            return new ApiProblem(401, "Unauthorized", "A valid API key is required: Authorization: Bearer <key>.");
+        });
         in.removeHeader("Authorization"); // never travels further into the hub
 
         AccessPolicy.Operation operation = policy.resolve(method, path);
@@ -40,6 +52,7 @@ public final class ApiGuard implements Processor {
             throw new ApiProblem(403, "Forbidden", "The " + principal.role().wire() + " role may not "
                     + operation.operationId() + ".");
         }
+        limits.beforeOperation(operation.operationId(), principal, client);
         byte[] body = in.getBody(byte[].class);
         if (body != null && body.length > operation.bodyLimit()) {
             throw new ApiProblem(413, "Payload too large", "The body exceeds " + operation.bodyLimit()

@@ -65,6 +65,9 @@ public final class Problems {
         if (problem.status() == 401) {
             message.setHeader("WWW-Authenticate", "Bearer realm=\"lethe\"");
         }
+        if (problem instanceof TooManyRequests tooMany) {
+            message.setHeader("Retry-After", String.valueOf(tooMany.retryAfterSeconds()));
+        }
         message.setBody(json.write(body(problem)));
     }
 

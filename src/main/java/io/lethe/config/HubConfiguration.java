@@ -48,10 +48,14 @@ import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeys;
 import io.lethe.api.ConsentApi;
 import io.lethe.api.ConsentRequests;
+import io.lethe.api.Idempotency;
+import io.lethe.api.IdempotencyStore;
 import io.lethe.api.InitialAdminKey;
 import io.lethe.api.Json;
 import io.lethe.api.OpenApiDocument;
 import io.lethe.api.Problems;
+import io.lethe.api.RateLimits;
+import io.lethe.api.TrustedProxies;
 import io.lethe.api.Responses;
 import io.lethe.api.SubjectApi;
 import io.lethe.db.Database;
@@ -154,7 +158,16 @@ public class HubConfiguration implements CamelConfiguration {
         OpenApiDocument openApi = OpenApiDocument.load();
         ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out);
         AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
-        registry.bind("apiGuard", new ApiGuard(apiKeys, policy));
+        RateLimits rateLimits = new RateLimits(settings.getInt("lethe.api.rate-limit.failed-auth-per-minute"),
+                Map.of("lookupSubject", settings.getInt("lethe.api.rate-limit.lookups-per-minute"),
+                        "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute")),
+                settings.getInt("lethe.api.rate-limit.max-tracked"), TrustedProxies.parse(settings.optional("lethe.trusted-proxies")));
+        registry.bind("apiGuard", new ApiGuard(apiKeys, policy, rateLimits));
+        IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("lethe/idempotency/v1"),
+                java.time.Duration.ofHours(settings.getInt("lethe.api.idempotency-retention-hours")),
+                java.time.Duration.ofMinutes(2), clock);
+        registry.bind("idempotencyStore", idempotencyStore);
+        registry.bind("idempotency", new Idempotency(idempotencyStore));
         registry.bind("problems", new Problems(json));
         registry.bind("apiFallback", new ApiFallback());
         registry.bind("openApi", openApi);

@@ -1,6 +1,5 @@
 package io.lethe.register;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -8,15 +7,9 @@ import java.util.regex.Pattern;
 public enum IdentityKind {
 
     EMAIL("email") {
-        // Deliberately plain: one @, a dot-separated domain, no spaces or control characters.
-        private final Pattern shape = Pattern.compile(
-                "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                        + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
-
         @Override
         public Optional<String> normalise(String raw) {
-            String value = raw.strip().toLowerCase(Locale.ROOT);
-            return value.length() <= 254 && shape.matcher(value).matches() ? Optional.of(value) : Optional.empty();
+            return EmailAddress.normalise(raw);
         }
     },
 

@@ -45,6 +45,11 @@ public final class KeyRing {
         return new SubjectKey(Aead.key(Aead.open(masterKey, wrappedDataKey, bytes(subjectId))));
     }
 
+    /** A key of the hub's own, derived from the master key for one use (e.g. "lethe/idempotency/v1"). */
+    public SubjectKey derivedKey(String label) {
+        return new SubjectKey(Aead.key(hmac(new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"), bytes(label))));
+    }
+
     /** Keyed hash of a normalised identity; {@code kind} keeps an e-mail and an external id with equal text apart. */
     public String lookupHash(IdentityKind kind, String normalisedValue) {
         Mac mac = lookupMac.get();

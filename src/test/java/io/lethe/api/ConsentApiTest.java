@@ -188,4 +188,21 @@ abstract class ConsentApiTest extends HubTestSupport {
         assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"nope\"}").json()
                 .path("errors").get(0).path("field").asText()).isEqualTo("email");
     }
+
+    @Test
+    void an_internationalised_address_is_recorded_and_found_by_its_unicode_and_its_ascii_domain() {
+        Response created = api.post("/api/v1/consents", INTAKE_KEY, event("Jürgen.Müller-Lüdenscheid@Bücher-Beispiel.de",
+                "crm-idn-1", "granted", "2026-11-28T10:00:00Z"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String subjectId = created.json().path("subjectId").asText();
+        for (String spelling : new String[] {"jürgen.müller-lüdenscheid@xn--bcher-beispiel-gsb.de",
+            "ju\u0308rgen.mu\u0308ller-lu\u0308denscheid@bücher-beispiel.de", "JÜRGEN.MÜLLER-LÜDENSCHEID@BÜCHER-BEISPIEL.DE"}) {
+            Response lookup = api.post("/api/v1/subjects/lookup", MARKETER_KEY, "{\"email\":\"" + spelling + "\"}");
+            assertThat(lookup.status()).as(spelling).isEqualTo(200);
+            assertThat(lookup.json().path("subjectId").asText()).as(spelling).isEqualTo(subjectId);
+        }
+        Response refused = api.post("/api/v1/subjects/lookup", MARKETER_KEY, "{\"email\":\"anna.schneider@straße-beispiel.de\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("errors").get(0).path("field").asText()).isEqualTo("email");
+    }
 }
