@@ -47,7 +47,8 @@ final class ConsentHistory {
                 return Optional.empty();
             }
             OffsetDateTime afterEffective = after == null ? null : effectiveAt(c, subjectId, after);
-            String sql = COLUMNS + (after == null ? "" : " and (effective_at > ? or (effective_at = ? and seq > ?))")
+            // A row comparison, so PostgreSQL starts the index scan at the cursor instead of filtering up to it.
+            String sql = COLUMNS + (after == null ? "" : " and (effective_at, seq) > (?, ?)")
                     + " order by effective_at, seq limit ?";
             List<ConsentEvent> events = new ArrayList<>();
             long lastSeq = 0;
@@ -55,7 +56,6 @@ final class ConsentHistory {
                 int i = 1;
                 ps.setString(i++, subjectId);
                 if (after != null) {
-                    ps.setObject(i++, afterEffective);
                     ps.setObject(i++, afterEffective);
                     ps.setLong(i++, after);
                 }
