@@ -94,7 +94,7 @@ final class ConsentStateTable {
 
     /**
      * The stored effective time per subject and purpose, rows locked until commit so two writers of one subject take
-     * turns (in subject order, so they cannot deadlock).
+     * turns (locked in subject order, so two batches naming the same subjects do not deadlock on these rows).
      */
     private static Map<Key, Instant> lockStored(Connection c, List<String> subjects) throws SQLException {
         Map<Key, Instant> stored = new HashMap<>();
