@@ -30,6 +30,8 @@ public final class ConsentRequests {
     static final Set<String> EVIDENCE_FIELDS = Set.of("noticeVersion", "ip", "userAgent");
     /** Clients' clocks drift; a capture a little ahead of ours is not "in the future". */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** No consent register predates the web: an earlier capture is a typo or a forged date, not evidence. */
+    static final Instant EARLIEST_CAPTURE = Instant.parse("1990-01-01T00:00:00Z");
     private static final Pattern IPV4 = Pattern.compile(
             "^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
     private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
@@ -75,7 +77,7 @@ public final class ConsentRequests {
         }
         return Optional.of(new NewConsent(identities, purpose, status,
                 lawfulBasis == null ? LawfulBasis.CONSENT : lawfulBasis, source == null ? defaultSource : source,
-                capturedAt, evidence));
+                capturedAt, evidence, source != null));
     }
 
     /** Parses a {@code subject} object (also the lookup body): at least one identity, each valid. */
@@ -128,6 +130,10 @@ public final class ConsentRequests {
         }
         if (at.isAfter(now.plus(CLOCK_SKEW))) {
             errors.add(prefix + "capturedAt", "must not be in the future");
+            return null;
+        }
+        if (at.isBefore(EARLIEST_CAPTURE)) {
+            errors.add(prefix + "capturedAt", "must not be before " + EARLIEST_CAPTURE);
             return null;
         }
         return at;

@@ -3,18 +3,22 @@ package io.lethe.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lethe.register.ConsentEvent;
 import io.lethe.register.ConsentRegister;
 import io.lethe.register.ConsentState;
+import io.lethe.register.HistoryPage;
 import io.lethe.register.IdentityKind;
+import io.lethe.register.UnknownHistoryCursorException;
 import org.apache.camel.Exchange;
 
 /** Subject lookup, current consents and consent history. Subjects are addressed by subjectId only, never by e-mail. */
 public final class SubjectApi {
 
+    private static final Set<String> HISTORY_PARAMS = Set.of("after", "limit");
     private static final Pattern SUBJECT_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
     private final ConsentRegister register;
@@ -59,11 +63,25 @@ public final class SubjectApi {
         responses.json(exchange, 200, Map.of("subjectId", subjectId, "purposes", purposes));
     }
 
+    /** A page of history, oldest first; {@code nextAfter} (the last event's position) continues it, null at the end. */
     public void history(Exchange exchange) {
         String subjectId = subjectId(exchange);
-        List<ConsentEvent> events = register.history(subjectId).orElseThrow(SubjectApi::unknownSubject);
-        List<Map<String, Object>> rendered = events.stream().map(SubjectApi::render).toList();
-        responses.json(exchange, 200, Map.of("subjectId", subjectId, "events", rendered));
+        QueryParams q = new QueryParams(exchange, HISTORY_PARAMS);
+        long after = q.number("after", 0, 1, Long.MAX_VALUE);
+        int limit = (int) q.number("limit", 100, 1, 1000);
+        q.throwIfInvalid();
+        HistoryPage page;
+        try {
+            page = register.history(subjectId, after == 0 ? null : after, limit).orElseThrow(SubjectApi::unknownSubject);
+        } catch (UnknownHistoryCursorException e) {
+            throw ApiProblem.invalid(List.of(
+                    new ApiProblem.FieldError("after", "is not a nextAfter of this subject's history")));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("subjectId", subjectId);
+        body.put("events", page.events().stream().map(SubjectApi::render).toList());
+        body.put("nextAfter", page.nextAfter());
+        responses.json(exchange, 200, body);
     }
 
     private static Map<String, Object> render(ConsentEvent e) {

@@ -61,6 +61,7 @@ import io.lethe.api.SubjectApi;
 import io.lethe.db.Database;
 import io.lethe.db.RegisterHealthCheck;
 import io.lethe.register.ConsentRegister;
+import io.lethe.register.LegacySourceSealer;
 import io.lethe.register.KeyRing;
 import io.lethe.register.MasterKeySource;
 import io.lethe.register.Purposes;
@@ -90,6 +91,9 @@ public class HubConfiguration implements CamelConfiguration {
         CompletableFuture<Void> migration = CompletableFuture.runAsync(() -> Database.migrate(dataSource));
         context.addStartupListener((ctx, alreadyStarted) -> migration.join());
         KeyRing keys = new KeyRing(MasterKeySource.load(settings.optional("lethe.encryption-key"), dataDir));
+        // After the migration's listener: seals the clear-text consent sources of rows from before V10_1, once.
+        LegacySourceSealer legacySources = new LegacySourceSealer(dataSource, keys, clock);
+        context.addStartupListener((ctx, alreadyStarted) -> legacySources.run());
         Purposes purposes = new Purposes(settings.get("lethe.purposes"));
         registry.bind("registerDataSource", dataSource);
         registry.bind("registerHealthCheck", new RegisterHealthCheck(dataSource));

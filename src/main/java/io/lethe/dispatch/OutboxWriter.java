@@ -14,7 +14,8 @@ import io.lethe.register.ConsentStatus;
  * Turns consent events into outbox commands, in the register's transaction: a withdrawal or denial of a purpose
  * becomes one {@code opt_out} per enabled connector that maps the purpose. Grants become {@code opt_in} only where
  * the connector's descriptor says {@code pushOptIns: true} (re-subscribing normally needs the vendor's own
- * double opt-in).
+ * double opt-in). Only events that became the subject's current state send anything: importing an older grant must
+ * not re-subscribe someone who withdrew since, nor an older withdrawal opt out someone who granted since.
  */
 public final class OutboxWriter implements ConsentListener {
 
@@ -30,6 +31,9 @@ public final class OutboxWriter implements ConsentListener {
     public void onRecorded(Connection connection, List<RecordedConsent> recorded) throws SQLException {
         List<Outbox.NewCommand> commands = new ArrayList<>();
         for (RecordedConsent consent : recorded) {
+            if (!consent.current()) {
+                continue; // an older decision imported after a newer one: vendors follow the current state only
+            }
             for (Connector connector : connectors.enabled()) {
                 if (!connector.purposes().containsKey(consent.purpose())) {
                     continue;

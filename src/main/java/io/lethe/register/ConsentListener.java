@@ -13,7 +13,14 @@ public interface ConsentListener {
 
     void onRecorded(Connection connection, List<RecordedConsent> recorded) throws SQLException;
 
-    /** A consent event as just stored. */
-    record RecordedConsent(String eventId, String subjectId, String purpose, ConsentStatus status) {
+    /**
+     * A consent event as just stored. {@code current}: it is now the subject's current state of the purpose (false
+     * for an older event imported after a newer decision, or one outranked later in the same batch).
+     */
+    record RecordedConsent(String eventId, String subjectId, String purpose, ConsentStatus status, boolean current) {
+
+        public RecordedConsent(String eventId, String subjectId, String purpose, ConsentStatus status) {
+            this(eventId, subjectId, purpose, status, true);
+        }
     }
 }

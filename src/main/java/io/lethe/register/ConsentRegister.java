@@ -21,9 +21,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lethe.db.Transactions;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -44,12 +42,16 @@ public final class ConsentRegister {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final List<ConsentListener> listeners;
+    private final CurrentConsents currentConsents;
+    private final ConsentHistory consentHistory;
 
     public ConsentRegister(DataSource dataSource, KeyRing keys, Clock clock, List<ConsentListener> listeners) {
         this.dataSource = dataSource;
         this.keys = keys;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
+        this.currentConsents = new CurrentConsents(dataSource, keys);
+        this.consentHistory = new ConsentHistory(dataSource, keys);
     }
 
     public ConsentRegister(DataSource dataSource, KeyRing keys, Clock clock) {
@@ -128,8 +130,8 @@ public final class ConsentRegister {
     /**
      * Crypto-shreds a subject within the caller's transaction: its data key is destroyed (so its sealed identities
      * and consent evidence can never be opened again), its identities are removed, and their keyed lookup hashes go
-     * to the suppression register with the request that erased them. Consent history keeps only ids, purposes and
-     * dates.
+     * to the suppression register with the request that erased them. Consent history keeps only ids, purposes,
+     * dates and the hub's own sources: callers' free-text sources go with the key (see {@link SealedSources}).
      */
     public int shred(Connection c, String subjectId, String requestId) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
@@ -150,6 +152,7 @@ public final class ConsentRegister {
             ps.setString(1, subjectId);
             ps.executeUpdate();
         }
+        SealedSources.blank(c, subjectId);
         return identities;
     }
 
@@ -166,27 +169,15 @@ public final class ConsentRegister {
     /** As above, with evidence (sealed with the subject's key). */
     public List<String> recordForSubject(Connection c, String subjectId, List<String> purposes, ConsentStatus status,
             String lawfulBasis, String source, Evidence evidence) throws SQLException {
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        List<ConsentListener.RecordedConsent> recorded = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("insert into consent_event (id, subject_id, purpose, status,"
-                + " lawful_basis, source, captured_at, recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            Optional<KeyRing.SubjectKey> key = evidence.isEmpty() ? Optional.empty() : subjectKey(subjectId);
-            for (String purpose : purposes) {
-                String eventId = UUID.randomUUID().toString();
-                ps.setBytes(9, key.map(k -> k.seal(writeEvidence(evidence), eventId)).orElse(null));
-                ps.setString(1, eventId);
-                ps.setString(2, subjectId);
-                ps.setString(3, purpose);
-                ps.setString(4, status.wire());
-                ps.setString(5, lawfulBasis);
-                ps.setString(6, source);
-                ps.setObject(7, now);
-                ps.setObject(8, now);
-                ps.addBatch();
-                recorded.add(new ConsentListener.RecordedConsent(eventId, subjectId, purpose, status));
-            }
-            ps.executeBatch();
+        Instant now = clock.instant();
+        List<EventRow> rows = new ArrayList<>();
+        Optional<KeyRing.SubjectKey> key = evidence.isEmpty() ? Optional.empty() : subjectKey(subjectId);
+        for (String purpose : purposes) { // the hub's own source (request:<id>, vendor:<id>): kept readable
+            String eventId = UUID.randomUUID().toString();
+            rows.add(new EventRow(eventId, subjectId, purpose, status, lawfulBasis, source, null, now, now,
+                    key.map(k -> k.seal(writeEvidence(evidence), eventId)).orElse(null)));
         }
+        List<ConsentListener.RecordedConsent> recorded = ConsentEventWriter.write(c, rows);
         for (ConsentListener listener : listeners) {
             listener.onRecorded(c, recorded);
         }
@@ -296,20 +287,9 @@ public final class ConsentRegister {
             forEachChunk(c, hashes, "select lookup_hash from suppression where lookup_hash in ", "",
                     rs -> suppressed.add(rs.getString(1)));
             List<String> subjects = subjectByHash.values().stream().distinct().toList();
-            // Every event of the purpose for these subjects, oldest first: the last one per subject is its state.
-            // (Plain index range reads; a "latest per group" subquery costs far more on both databases.)
-            Map<String, Object[]> latest = new HashMap<>();
-            forEachChunk(c, subjects, "select subject_id, status, captured_at, seq from consent_event where purpose = '"
-                    + purpose.replace("'", "") + "' and subject_id in ", "", rs -> {
-                        OffsetDateTime at = rs.getObject(3, OffsetDateTime.class);
-                        long seq = rs.getLong(4);
-                        Object[] current = latest.get(rs.getString(1));
-                        int cmp = current == null ? 1 : at.compareTo((OffsetDateTime) current[0]);
-                        if (cmp > 0 || (cmp == 0 && seq > (Long) current[1])) {
-                            latest.put(rs.getString(1), new Object[] {at, seq, rs.getString(2)});
-                        }
-                    });
-            latest.forEach((subject, row) -> status.put(subject, ConsentStatus.ofWire((String) row[2]).orElseThrow()));
+            forEachChunk(c, subjects, "select subject_id, status from consent_state where purpose = '"
+                    + purpose.replace("'", "") + "' and subject_id in ", "",
+                    rs -> status.put(rs.getString(1), ConsentStatus.ofWire(rs.getString(2)).orElseThrow()));
         } catch (SQLException e) {
             throw new RegisterException("matching vendor contacts failed", e);
         }
@@ -410,72 +390,24 @@ public final class ConsentRegister {
         return query("select 1 from subject where id = ?", ps -> ps.setString(1, subjectId), rs -> true).isPresent();
     }
 
-    /** Current state per purpose, or empty when the subject is unknown. */
+    /** Current state per purpose (from the state table), or empty when the subject is unknown. */
     public Optional<List<ConsentState>> currentConsents(String subjectId) {
-        return history(subjectId).map(events -> {
-            Map<String, ConsentState> latest = new LinkedHashMap<>();
-            for (ConsentEvent e : events) { // oldest first, so the last one per purpose wins
-                latest.put(e.purpose(), new ConsentState(e.purpose(), e.status(), e.capturedAt(), e.lawfulBasis(), e.source()));
-            }
-            return List.copyOf(latest.values());
-        });
+        return currentConsents.read(subjectId);
     }
 
-    /** Every event of the subject, oldest capture first, evidence opened; empty when the subject is unknown. */
+    /** Every event of the subject in effective order, evidence opened; empty when the subject is unknown. */
     public Optional<List<ConsentEvent>> history(String subjectId) {
-        try (Connection connection = dataSource.getConnection()) {
-            Optional<KeyRing.SubjectKey> key;
-            try (PreparedStatement ps = connection.prepareStatement("select data_key from subject where id = ?")) {
-                ps.setString(1, subjectId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    byte[] wrapped = rs.getBytes(1);
-                    key = wrapped == null ? Optional.empty() : Optional.of(keys.unwrap(subjectId, wrapped));
-                }
-            }
-            String sql = "select id, purpose, status, lawful_basis, source, captured_at, recorded_at, sealed_evidence"
-                    + " from consent_event where subject_id = ? order by captured_at, seq";
-            List<ConsentEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                ps.setString(1, subjectId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(toEvent(rs, key));
-                    }
-                }
-            }
-            return Optional.of(events);
-        } catch (SQLException e) {
-            throw new RegisterException("reading consent history failed", e);
-        }
+        return consentHistory.all(subjectId);
     }
 
-    private ConsentEvent toEvent(ResultSet rs, Optional<KeyRing.SubjectKey> key) throws SQLException {
-        String eventId = rs.getString(1);
-        byte[] sealed = rs.getBytes(8);
-        Evidence evidence = null;
-        if (sealed != null && key.isPresent()) {
-            evidence = readEvidence(key.get().open(sealed, eventId));
-        }
-        return new ConsentEvent(eventId, rs.getString(2), ConsentStatus.valueOf(rs.getString(3).toUpperCase()),
-                rs.getString(4), rs.getString(5), instant(rs, 6), instant(rs, 7), evidence,
-                sealed != null && key.isEmpty());
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private Evidence readEvidence(String sealedJson) {
-        try {
-            JsonNode node = json.readTree(sealedJson);
-            return new Evidence(node.path("noticeVersion").textValue(), node.path("ip").textValue(),
-                    node.path("userAgent").textValue(), node.path("observed").textValue());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored evidence is not readable", e);
-        }
+    /**
+     * One page of the subject's history in effective order: at most {@code limit} events after position
+     * {@code after} (null: from the first); empty when the subject is unknown.
+     *
+     * @throws UnknownHistoryCursorException when {@code after} is no position in this subject's history
+     */
+    public Optional<HistoryPage> history(String subjectId, Long after, int limit) {
+        return consentHistory.page(subjectId, after, limit);
     }
 
     private String writeEvidence(Evidence evidence) {
@@ -526,7 +458,7 @@ public final class ConsentRegister {
         private final Map<String, KeyRing.SubjectKey> keyBySubject = new HashMap<>();
         private final List<Object[]> newSubjects = new ArrayList<>();
         private final List<Object[]> newIdentities = new ArrayList<>();
-        private final List<Object[]> newEvents = new ArrayList<>();
+        private final List<EventRow> newEvents = new ArrayList<>();
         private final Map<String, String> erasedBy = new HashMap<>();
         /** [subjectId, erasure request id] of each subject recreated for a suppressed identity. */
         final List<String[]> reimported = new ArrayList<>();
@@ -555,14 +487,9 @@ public final class ConsentRegister {
             insert("insert into subject (id, data_key, created_at) values (?, ?, ?)", newSubjects);
             insert("insert into subject_identity (lookup_hash, subject_id, kind, sealed_value) values (?, ?, ?, ?)",
                     newIdentities);
-            insert("insert into consent_event (id, subject_id, purpose, status, lawful_basis, source, captured_at,"
-                    + " recorded_at, sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", newEvents);
+            List<ConsentListener.RecordedConsent> recorded = ConsentEventWriter.write(connection, newEvents);
             Suppressions.flagReimported(connection, reimported);
             if (!listeners.isEmpty() && !newEvents.isEmpty()) {
-                List<ConsentListener.RecordedConsent> recorded = newEvents.stream()
-                        .map(e -> new ConsentListener.RecordedConsent((String) e[0], (String) e[1], (String) e[2],
-                                ConsentStatus.ofWire((String) e[3]).orElseThrow()))
-                        .toList();
                 for (ConsentListener listener : listeners) {
                     listener.onRecorded(connection, recorded);
                 }
@@ -588,9 +515,7 @@ public final class ConsentRegister {
             String eventId = UUID.randomUUID().toString();
             Evidence evidence = consent.evidence();
             byte[] sealedEvidence = evidence == null || evidence.isEmpty() ? null : key.seal(writeEvidence(evidence), eventId);
-            newEvents.add(new Object[] {eventId, subjectId, consent.purpose(), consent.status().wire(),
-                consent.lawfulBasis(), consent.source(), consent.capturedAt().atOffset(ZoneOffset.UTC), recordedAt,
-                sealedEvidence});
+            newEvents.add(EventRow.of(eventId, subjectId, consent, recordedAt.toInstant(), key, sealedEvidence));
             return new RecordOutcome.Recorded(eventId, subjectId);
         }
 

@@ -23,11 +23,16 @@ class EncryptedAtRestH2Test extends HubTestSupport {
         String email = "cleartext-canary@example.org";
         assertThat(api.post("/api/v1/consents", ADMIN_KEY, event(email, "canary-ext-id-4711", "granted",
                 "2026-11-01T00:00:00Z")).status()).isEqualTo(201);
+        // A free-text source is the caller's to fill: it may hold an address too.
+        assertThat(api.post("/api/v1/consents", ADMIN_KEY, "{\"subject\":{\"externalId\":\"canary-ext-id-4711\"},"
+                + "\"purpose\":\"analytics\",\"status\":\"granted\",\"source\":\"call with source-canary@example.org\"}")
+                .status()).isEqualTo(201);
         context.stop(); // closes the pool, so H2 writes everything to the file
         byte[] file = Files.readAllBytes(database.h2File());
         String asLatin1 = new String(file, StandardCharsets.ISO_8859_1);
-        assertThat(asLatin1).as("the scan sees clear text that is meant to be clear").contains("web-form");
+        assertThat(asLatin1).as("the scan sees clear text that is meant to be clear").contains("email_marketing");
         assertThat(asLatin1).doesNotContain("cleartext-canary").doesNotContain("canary-ext-id-4711")
+                .doesNotContain("source-canary").doesNotContain("web-form")
                 .doesNotContain("203.0.113.7").doesNotContain("Mozilla/5.0");
         String asUtf16 = new String(file, StandardCharsets.UTF_16BE);
         assertThat(asUtf16).doesNotContain("cleartext-canary");

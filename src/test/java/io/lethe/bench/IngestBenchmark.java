@@ -135,8 +135,8 @@ public final class IngestBenchmark {
     }
 
     /**
-     * The same rows the hub writes per event (one subject, two identities, one event, with byte columns the size of
-     * the sealed values), inserted with plain JDBC batches, one transaction per 1000 events, into the migrated schema.
+     * The same rows the hub writes per event (one subject, two identities, one event and its current-state row, with
+     * byte columns the size of the sealed values), inserted with plain JDBC batches, one transaction per 1000 events, into the migrated schema.
      */
     static double rawJdbcRate(String kind, int events) throws Exception {
         TestDatabase db = TestDatabase.create(kind);
@@ -161,8 +161,11 @@ public final class IngestBenchmark {
                         PreparedStatement identity = c.prepareStatement(
                                 "insert into subject_identity (lookup_hash, subject_id, kind, sealed_value) values (?, ?, ?, ?)");
                         PreparedStatement event = c.prepareStatement("insert into consent_event (id, subject_id, purpose,"
-                                + " status, lawful_basis, source, captured_at, recorded_at, sealed_evidence)"
-                                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                                + " status, lawful_basis, sealed_source, captured_at, recorded_at, effective_at,"
+                                + " sealed_evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        PreparedStatement state = c.prepareStatement("insert into consent_state (subject_id, purpose,"
+                                + " event_id, status, effective_at, lawful_basis, sealed_source)"
+                                + " values (?, ?, ?, ?, ?, ?, ?)")) {
                     for (int i = from; i < Math.min(events, from + BATCH); i++) {
                         String id = UUID.randomUUID().toString();
                         subject.setString(1, id);
@@ -176,20 +179,32 @@ public final class IngestBenchmark {
                             identity.setBytes(4, bytes(50));
                             identity.addBatch();
                         }
-                        event.setString(1, UUID.randomUUID().toString());
+                        String eventId = UUID.randomUUID().toString();
+                        byte[] sealedSource = bytes(34);
+                        event.setString(1, eventId);
                         event.setString(2, id);
                         event.setString(3, "email_marketing");
                         event.setString(4, "granted");
                         event.setString(5, "consent");
-                        event.setString(6, "bench");
+                        event.setBytes(6, sealedSource);
                         event.setObject(7, captured);
                         event.setObject(8, now);
-                        event.setBytes(9, bytes(120));
+                        event.setObject(9, captured);
+                        event.setBytes(10, bytes(120));
                         event.addBatch();
+                        state.setString(1, id);
+                        state.setString(2, "email_marketing");
+                        state.setString(3, eventId);
+                        state.setString(4, "granted");
+                        state.setObject(5, captured);
+                        state.setString(6, "consent");
+                        state.setBytes(7, sealedSource);
+                        state.addBatch();
                     }
                     subject.executeBatch();
                     identity.executeBatch();
                     event.executeBatch();
+                    state.executeBatch();
                 }
                 c.commit();
             }

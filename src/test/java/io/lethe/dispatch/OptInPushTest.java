@@ -60,4 +60,28 @@ class OptInPushTest extends HubTestSupport {
         assertThat(body.path("members").get(0).path("status").asText()).isEqualTo("pending");
         assertThat(fakes.hubspot.getAllServeEvents()).isEmpty();
     }
+
+    @Test
+    void an_older_grant_imported_after_a_withdrawal_does_not_resubscribe_anyone() {
+        // Known by external id only, so no vendor is called (the other test counts calls): the outbox tells it all.
+        String subject = "{\"subject\":{\"externalId\":\"crm-imported-grant-after-withdrawal\"},";
+        String subjectId = api.post("/api/v1/consents", ADMIN_KEY,
+                subject + "\"purpose\":\"email_marketing\",\"status\":\"withdrawn\"}").json().path("subjectId").asText();
+        assertThat(api.post("/api/v1/consents", ADMIN_KEY, subject
+                + "\"purpose\":\"email_marketing\",\"status\":\"granted\",\"capturedAt\":\"2025-03-01T09:00:00Z\"}")
+                .status()).isEqualTo(201);
+        try (var c = database.connect(); var ps = c.prepareStatement(
+                "select action from outbox_command where subject_id = ? and connector = 'mailchimp'")) {
+            ps.setString(1, subjectId);
+            try (var rs = ps.executeQuery()) {
+                java.util.List<String> actions = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    actions.add(rs.getString(1));
+                }
+                assertThat(actions).containsExactly("opt_out");
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
