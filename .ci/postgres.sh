@@ -21,7 +21,7 @@ if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"; then
   rm -rf "$PGDIR" && mkdir -p "$PGDIR"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
   run_as_postgres "$bin/initdb -D $PGDIR/data -U postgres -A trust -E UTF8 --no-locale" >/dev/null
-  run_as_postgres "$bin/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o '-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGDIR -c fsync=off' start" >/dev/null
+  run_as_postgres "$bin/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o '-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGDIR -c fsync=off -c max_connections=300' start" >/dev/null
   psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "create user lethe password 'lethe'" -c "create database lethe owner lethe" >&2
 fi
 echo "export LETHE_TEST_PG_URL=jdbc:postgresql://127.0.0.1:$PGPORT/lethe"
