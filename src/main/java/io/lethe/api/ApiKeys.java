@@ -18,6 +18,8 @@ public final class ApiKeys {
     private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final List<Entry> entries;
 
     private ApiKeys(List<Entry> entries) {
@@ -75,6 +77,17 @@ public final class ApiKeys {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /** A new random key: {@code lethe_} and 43 URL-safe characters (256 bits). */
+    public static String generate() {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        return "lethe_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     public static byte[] sha256(String key) {

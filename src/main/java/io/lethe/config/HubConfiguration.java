@@ -27,6 +27,8 @@ import io.lethe.mail.Templates;
 import io.lethe.mail.VendorReminders;
 import io.lethe.requests.Deadlines;
 import io.lethe.requests.RequestService;
+import io.lethe.audit.AuditChain;
+import io.lethe.audit.AuditKey;
 import io.lethe.audit.SyncLog;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
@@ -104,7 +106,9 @@ public class HubConfiguration implements CamelConfiguration {
                 SalesforceAdapter.registerComponent(context, connector);
             }
         }
-        SyncLog syncLog = new SyncLog(dataSource, clock);
+        AuditKey auditKey = AuditKey.load(settings.optional("lethe.audit.key"), dataDir);
+        SyncLog syncLog = new SyncLog(dataSource, clock, auditKey);
+        AuditChain auditChain = new AuditChain(dataSource, syncLog, auditKey, clock);
         Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
                 List.of(new OutboxWriter(outbox, connectors)));
@@ -154,7 +158,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("openApi", openApi);
         registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
-        registry.bind("auditApi", new AuditApi(syncLog, responses));
+        registry.bind("auditApi", new AuditApi(syncLog, auditChain, json, responses));
         registry.bind("requestService", requestService);
         registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
