@@ -46,7 +46,9 @@ import io.lethe.dispatch.OutboxWriter;
 import io.lethe.mail.Mailer;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
+import io.lethe.api.ApiKeyStore;
 import io.lethe.api.ApiKeys;
+import io.lethe.api.ApiKeysApi;
 import io.lethe.api.ConsentApi;
 import io.lethe.api.ConsentRequests;
 import io.lethe.api.InitialAdminKey;
@@ -150,7 +152,8 @@ public class HubConfiguration implements CamelConfiguration {
         Json json = new Json();
         Responses responses = new Responses(json);
         OpenApiDocument openApi = OpenApiDocument.load();
-        ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out);
+        ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out)
+                .withStore(new ApiKeyStore(dataSource), clock);
         AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy));
         registry.bind("problems", new Problems(json));
@@ -158,6 +161,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("openApi", openApi);
         registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
+        registry.bind("apiKeysApi", new ApiKeysApi(apiKeys, json, responses));
         registry.bind("auditApi", new AuditApi(syncLog, auditChain, json, responses));
         registry.bind("requestService", requestService);
         registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));
