@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lethe keys …}: API keys for {@code LETHE_API_KEYS}, and the master key's rotation. */
 @Command(name = "keys", description = "API keys and the master key.",
-        subcommands = {KeysCommand.NewKey.class, KeysCommand.Hash.class})
+        subcommands = {KeysCommand.NewKey.class, KeysCommand.Hash.class, RotateCommand.class})
 final class KeysCommand {
 
     /** {@code name:role:} of a LETHE_API_KEYS entry, both checked. */

@@ -61,7 +61,8 @@ import io.lethe.db.Database;
 import io.lethe.db.RegisterHealthCheck;
 import io.lethe.register.ConsentRegister;
 import io.lethe.register.KeyRing;
-import io.lethe.register.MasterKeySource;
+import io.lethe.register.KeyCheck;
+import io.lethe.register.MasterKeys;
 import io.lethe.register.Purposes;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -88,7 +89,8 @@ public class HubConfiguration implements CamelConfiguration {
         // Migrate while Camel loads the routes; no route starts before the schema is current.
         CompletableFuture<Void> migration = CompletableFuture.runAsync(() -> Database.migrate(dataSource));
         context.addStartupListener((ctx, alreadyStarted) -> migration.join());
-        KeyRing keys = new KeyRing(MasterKeySource.load(settings.optional("lethe.encryption-key"), dataDir));
+        KeyRing keys = masterKeys(settings, dataDir);
+        context.addStartupListener((ctx, alreadyStarted) -> KeyCheck.verifyOrRecord(dataSource, keys));
         Purposes purposes = new Purposes(settings.get("lethe.purposes"));
         registry.bind("registerDataSource", dataSource);
         registry.bind("registerHealthCheck", new RegisterHealthCheck(dataSource));
@@ -168,5 +170,21 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, register, responses));
+    }
+
+    /** The first read may generate the primary key (first start); re-reads during a rotation never do. */
+    private static KeyRing masterKeys(Settings settings, Path dataDir) throws java.io.IOException {
+        String primary = settings.optional("lethe.encryption-key");
+        String previous = settings.optional("lethe.encryption-key-previous");
+        String lookup = settings.optional("lethe.lookup-key");
+        MasterKeys first = MasterKeys.load(primary, previous, lookup, dataDir);
+        boolean[] started = {false};
+        return new KeyRing(() -> {
+            if (!started[0]) {
+                started[0] = true;
+                return first;
+            }
+            return MasterKeys.loadExisting(primary, previous, lookup, dataDir);
+        });
     }
 }

@@ -104,7 +104,8 @@ class ApiAccessTest extends HubTestSupport {
         List<String> documented = contractTable().map(a -> {
             Object[] args = a.get();
             String path = ((String) args[1]).replaceAll("\\?.*", "").replace(ANY_ID, "{subjectId}")
-                    .replace("r-1", "{requestId}").replace("hubspot", "{connectorId}").replace("run-1", "{runId}");
+                    .replace("r-1", "{requestId}").replace("hubspot", "{connectorId}").replace("run-1", "{runId}")
+                    .replace("api-keys/nobody", "api-keys/{name}");
             return args[0] + " " + path;
         }).toList();
         for (String op : documented) {
