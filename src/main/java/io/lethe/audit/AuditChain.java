@@ -42,7 +42,15 @@ public final class AuditChain {
 
     /** Recomputes every chain and compares it with the latest checkpoint issued, if there is one. */
     public Verdict verify() {
-        return verify(latest().orElse(null));
+        Checkpoint latest;
+        try {
+            latest = latest().orElse(null);
+        } catch (Checkpoint.Invalid unreadable) {
+            // A recorded checkpoint that no longer parses was tampered with: say so rather than fail.
+            Verdict chain = verify(null);
+            return chain.valid() ? chain.failing(null, Verdict.Reason.CHECKPOINT_NOT_GENUINE, null) : chain;
+        }
+        return verify(latest);
     }
 
     /** Recomputes every chain and compares it with {@code checkpoint} (null: no comparison). */
@@ -89,7 +97,9 @@ public final class AuditChain {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select document from audit_checkpoint order by id desc limit 1"); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(Checkpoint.parse(JSON.readTree(rs.getString(1)))) : Optional.empty();
-        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new Checkpoint.Invalid("document", "is not JSON");
+        } catch (SQLException e) {
             throw new RegisterException("reading the latest checkpoint failed", e);
         }
     }

@@ -137,6 +137,16 @@ abstract class AuditChainTest extends HubTestSupport {
         assertThat(api.post("/api/v1/audit/verify", ADMIN_KEY, otherKey.toString()).json().path("reason").asText())
                 .isEqualTo("checkpoint_not_genuine");
 
+        // A recorded checkpoint that was altered in the database is not trusted either.
+        execute("update audit_checkpoint set document = ? where id = (select max(id) from audit_checkpoint)",
+                forged.toString());
+        assertThat(api.get("/api/v1/audit/verify", ADMIN_KEY).json().path("reason").asText())
+                .isEqualTo("checkpoint_not_genuine");
+        execute("update audit_checkpoint set document = ? where id = (select max(id) from audit_checkpoint)", "{oops");
+        assertThat(api.get("/api/v1/audit/verify", ADMIN_KEY).json().path("reason").asText())
+                .isEqualTo("checkpoint_not_genuine");
+        execute("delete from audit_checkpoint where id > ?", -1L);
+
         var bad = api.post("/api/v1/audit/verify", ADMIN_KEY, "{\"format\":\"something-else\"}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("errors").get(0).path("field").asText()).isEqualTo("format");
