@@ -146,15 +146,17 @@ public final class AuditChain {
                     boolean keyed = SyncLog.HMAC_CHAIN.equals(rs.getString(13));
                     Tally t = pass.tallies.computeIfAbsent(e.vendor(), v -> new Tally());
                     String expectedPrev = t.headHash == null ? SyncLog.GENESIS : t.headHash;
-                    // A plain SHA-256 entry after a keyed one would be a forgery: the hub writes keyed entries only.
-                    boolean ok = (keyed || !t.keyed) && expectedPrev.equals(e.prevHash()) && e.hash().equals(
+                    // A plain SHA-256 entry after any keyed one is a forgery: since the upgrade the hub writes keyed
+                    // entries only, so every legacy entry is older (lower seq) than the first keyed entry of the log.
+                    boolean ok = (keyed || !pass.keyedSeen) && expectedPrev.equals(e.prevHash()) && e.hash().equals(
                             keyed ? syncLog.keyedHash(expectedPrev, e) : SyncLog.legacyHash(expectedPrev, e));
                     if (!ok) {
                         pass.brokenSeq = e.seq();
                         pass.brokenVendor = e.vendor();
                         continue;
                     }
-                    t.add(e, keyed, checkpoint == null ? null : checkpoint.vendors().get(e.vendor()));
+                    pass.keyedSeen |= keyed;
+                    t.add(e, checkpoint == null ? null : checkpoint.vendors().get(e.vendor()));
                 }
             }
         } catch (SQLException e) {
@@ -169,6 +171,7 @@ public final class AuditChain {
         long count;
         Long brokenSeq;
         String brokenVendor;
+        boolean keyedSeen;
     }
 
     /** One vendor's chain so far. */
@@ -176,15 +179,13 @@ public final class AuditChain {
         long entries;
         long headSeq;
         String headHash;
-        boolean keyed;
         long entriesUpToCheckpoint;
         String headHashAtCheckpoint;
 
-        void add(SyncEntry e, boolean keyedEntry, Checkpoint.VendorHead checkpointed) {
+        void add(SyncEntry e, Checkpoint.VendorHead checkpointed) {
             entries++;
             headSeq = e.seq();
             headHash = e.hash();
-            keyed |= keyedEntry;
             if (checkpointed != null && e.seq() <= checkpointed.headSeq()) {
                 entriesUpToCheckpoint++;
                 if (e.seq() == checkpointed.headSeq()) {

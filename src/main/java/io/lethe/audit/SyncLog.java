@@ -33,7 +33,7 @@ import io.lethe.register.RegisterException;
  * zeros. The chain key lives outside the database ({@link AuditKey}), so whoever can write the database cannot forge
  * a chain; removing, reordering or editing an entry breaks it from that entry on, and removing the newest entries is
  * caught by comparing with a signed {@link Checkpoint}. Entries written before the key existed (column {@code chain}
- * null) were chained with plain SHA-256 and still verify as such, but only before a vendor's first keyed entry.
+ * null) were chained with plain SHA-256 and still verify as such, but only before the log's first keyed entry.
  */
 public final class SyncLog {
 

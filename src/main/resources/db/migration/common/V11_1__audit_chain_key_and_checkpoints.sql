@@ -1,7 +1,7 @@
 -- The sync log's chains are keyed from now on: hash = HMAC-SHA256(chain key, prev_hash + canonical entry), with a
 -- key kept outside the database (LETHE_AUDIT_KEY or <data dir>/audit.key). "chain" says which rule an entry was
 -- written with: 'hmac-sha256', or null for the plain SHA-256 entries of earlier versions (they keep verifying as
--- such, but only before a vendor's first keyed entry).
+-- such, but only before the log's first keyed entry).
 alter table sync_log add column chain varchar(16);
 
 -- Signed checkpoints the hub has issued (GET /api/v1/audit/checkpoint): per vendor the entry count and head. The

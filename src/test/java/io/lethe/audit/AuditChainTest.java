@@ -120,6 +120,28 @@ abstract class AuditChainTest extends HubTestSupport {
         }
         execute("update sync_log_head set hash = ? where vendor = 'hubspot'", entries.get(entries.size() - 1).hash);
         assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+
+        // The whole log rewritten as entries of the old, unkeyed kind: only a checkpoint can tell, and it does.
+        assertThat(api.get("/api/v1/audit/checkpoint", ADMIN_KEY).status()).isEqualTo(200);
+        List<SyncEntryRow> all = rows("hubspot");
+        String legacyPrev = SyncLog.GENESIS;
+        for (SyncEntryRow e : all) {
+            String hash = SyncLog.legacyHash(legacyPrev, e.entry(e.outcome));
+            execute("update sync_log set prev_hash = ?, hash = ?, chain = null where seq = ?", legacyPrev, hash, e.seq);
+            legacyPrev = hash;
+        }
+        execute("update sync_log_head set hash = ? where vendor = 'hubspot'", legacyPrev);
+        try {
+            JsonNode rewritten = api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json();
+            assertThat(rewritten.path("reason").asText()).as(rewritten.toString()).isEqualTo("checkpoint_mismatch");
+        } finally {
+            for (SyncEntryRow e : all) {
+                execute("update sync_log set prev_hash = ?, hash = ?, chain = ? where seq = ?", e.prevHash, e.hash,
+                        e.chain, e.seq);
+            }
+            execute("update sync_log_head set hash = ? where vendor = 'hubspot'", all.get(all.size() - 1).hash);
+        }
+        assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
     }
 
     @Test
