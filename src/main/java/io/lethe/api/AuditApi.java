@@ -6,12 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.lethe.audit.AuditChain;
+import io.lethe.audit.Checkpoint;
 import io.lethe.audit.SyncEntry;
 import io.lethe.audit.SyncLog;
 import io.lethe.audit.SyncQuery;
 import org.apache.camel.Exchange;
 
-/** {@code GET /api/v1/sync-log} (JSON or CSV, filtered, paged by seq) and {@code GET /api/v1/audit/verify}. */
+/**
+ * {@code GET /api/v1/sync-log} (JSON or CSV, filtered, paged by seq), {@code GET /api/v1/audit/verify} (against the
+ * latest checkpoint issued), {@code POST /api/v1/audit/verify} (against an exported checkpoint) and
+ * {@code GET /api/v1/audit/checkpoint} (issue a signed one).
+ */
 public final class AuditApi {
 
     private static final Set<String> PARAMS = Set.of("vendor", "subjectId", "requestId", "from", "to", "after", "limit",
@@ -20,10 +26,14 @@ public final class AuditApi {
             + "detail,hash,prevHash";
 
     private final SyncLog syncLog;
+    private final AuditChain chain;
+    private final Json json;
     private final Responses responses;
 
-    public AuditApi(SyncLog syncLog, Responses responses) {
+    public AuditApi(SyncLog syncLog, AuditChain chain, Json json, Responses responses) {
         this.syncLog = syncLog;
+        this.chain = chain;
+        this.json = json;
         this.responses = responses;
     }
 
@@ -52,7 +62,29 @@ public final class AuditApi {
     }
 
     public void verify(Exchange exchange) {
-        responses.json(exchange, 200, syncLog.verify());
+        responses.json(exchange, 200, chain.verify().toJson());
+    }
+
+    /** The body is an exported checkpoint document; it must carry this hub's signature. */
+    public void verifyAgainst(Exchange exchange) {
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.parse(json.readObject(exchange));
+        } catch (Checkpoint.Invalid e) {
+            throw ApiProblem.invalid(e.field(), e.reason());
+        }
+        responses.json(exchange, 200, chain.verify(checkpoint).toJson());
+    }
+
+    public void checkpoint(Exchange exchange) {
+        Checkpoint issued;
+        try {
+            issued = chain.issue();
+        } catch (IllegalStateException broken) {
+            throw new ApiProblem(409, "Conflict", "The sync log does not verify, so no checkpoint is issued over it;"
+                    + " see GET /api/v1/audit/verify.");
+        }
+        responses.json(exchange, 200, issued.toDocument());
     }
 
     static Map<String, Object> render(SyncEntry e) {

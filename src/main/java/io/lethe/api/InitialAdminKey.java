@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.time.Instant;
 
 /**
  * When no API key is configured, the first start generates one admin key, prints it once (like an initial admin
- * password) and keeps only its SHA-256 under the data directory. Later starts reuse the stored hash.
+ * password) and keeps only its SHA-256 under the data directory. Later starts reuse the stored hash. Revoking it
+ * (DELETE /api/v1/api-keys/initial-admin, once another admin key exists) leaves {@code revoked} in the file, so it
+ * is neither accepted nor generated again.
  */
 public final class InitialAdminKey {
 
     static final String FILE_NAME = "admin-key.sha256";
+    static final String NAME = "initial-admin";
+    private static final String REVOKED = "revoked";
 
     private InitialAdminKey() {
     }
@@ -43,12 +47,19 @@ public final class InitialAdminKey {
             console.println("  Use it as:  Authorization: Bearer <key>");
             console.println();
         }
-        return ApiKeys.parse("initial-admin:admin:" + Files.readString(hashFile).strip());
+        String stored = Files.readString(hashFile).strip();
+        if (stored.startsWith(REVOKED)) {
+            return keys;
+        }
+        ApiKeys.parse(NAME + ":admin:" + stored); // same checks as a configured key
+        return keys.withInitial(NAME, stored.toLowerCase(), hashFile);
+    }
+
+    static void revoke(Path hashFile, Instant at) throws IOException {
+        Files.writeString(hashFile, REVOKED + " " + at + "\n", StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     static String generate() {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return "lethe_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        return ApiKeys.generate();
     }
 }

@@ -16,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -29,21 +28,29 @@ import io.lethe.db.Transactions;
 import io.lethe.register.RegisterException;
 
 /**
- * The tamper-evident sync log. Each vendor's entries form a hash chain:
- * {@code hash = SHA-256(prevHash || canonical JSON of the entry)}, the first entry chaining from 64 zeros. Anyone
- * with an export can recompute it; removing, reordering or editing an entry breaks it from that entry on.
+ * The tamper-evident sync log. Each vendor's entries form a keyed hash chain:
+ * {@code hash = HMAC-SHA256(chain key, prevHash || canonical JSON of the entry)}, the first entry chaining from 64
+ * zeros. The chain key lives outside the database ({@link AuditKey}), so whoever can write the database cannot forge
+ * a chain; removing, reordering or editing an entry breaks it from that entry on, and removing the newest entries is
+ * caught by comparing with a signed {@link Checkpoint}. Entries written before the key existed (column {@code chain}
+ * null) were chained with plain SHA-256 and still verify as such, but only before the log's first keyed entry.
  */
 public final class SyncLog {
 
     public static final String GENESIS = "0".repeat(64);
     private static final ObjectMapper CANONICAL = new ObjectMapper();
 
+    /** The {@code chain} column of keyed entries; null marks the plain SHA-256 entries of earlier versions. */
+    static final String HMAC_CHAIN = "hmac-sha256";
+
     private final DataSource dataSource;
     private final Clock clock;
+    private final AuditKey key;
 
-    public SyncLog(DataSource dataSource, Clock clock) {
+    public SyncLog(DataSource dataSource, Clock clock, AuditKey key) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.key = key;
     }
 
     /** Appends within the caller's transaction; the vendor's head row is locked until it commits. */
@@ -51,14 +58,14 @@ public final class SyncLog {
         Map<String, String> heads = new HashMap<>();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try (PreparedStatement insert = c.prepareStatement("insert into sync_log (seq, at, vendor, subject_id,"
-                + " request_id, action, outcome, http_status, attempt, detail, prev_hash, hash)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " request_id, action, outcome, http_status, attempt, detail, prev_hash, hash, chain)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (SyncEntry e : entries) {
                 String prev = heads.containsKey(e.vendor()) ? heads.get(e.vendor()) : lockHead(c, e.vendor());
                 long seq = nextSeq(c);
                 SyncEntry chained = new SyncEntry(seq, at, e.vendor(), e.subjectId(), e.requestId(), e.action(),
                         e.outcome(), e.httpStatus(), e.attempt(), e.detail(), null, prev);
-                String hash = hash(prev, chained);
+                String hash = keyedHash(prev, chained);
                 heads.put(e.vendor(), hash);
                 insert.setLong(1, seq);
                 insert.setObject(2, at.atOffset(ZoneOffset.UTC));
@@ -72,6 +79,7 @@ public final class SyncLog {
                 insert.setString(10, e.detail());
                 insert.setString(11, prev);
                 insert.setString(12, hash);
+                insert.setString(13, HMAC_CHAIN);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -124,7 +132,23 @@ public final class SyncLog {
     }
 
     /** The chain rule. */
-    public static String hash(String prevHash, SyncEntry e) {
+    public String keyedHash(String prevHash, SyncEntry e) {
+        return key.chainMac(prevHash.getBytes(StandardCharsets.UTF_8), canonical(e));
+    }
+
+    /** The chain rule of entries written before the chain was keyed: anyone could recompute it. */
+    static String legacyHash(String prevHash, SyncEntry e) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(prevHash.getBytes(StandardCharsets.UTF_8));
+            sha.update(canonical(e));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e2) {
+            throw new IllegalStateException(e2);
+        }
+    }
+
+    private static byte[] canonical(SyncEntry e) {
         List<Object> canonical = new ArrayList<>();
         canonical.add(e.seq());
         canonical.add(e.at().toString());
@@ -137,11 +161,8 @@ public final class SyncLog {
         canonical.add(e.attempt());
         canonical.add(e.detail());
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(prevHash.getBytes(StandardCharsets.UTF_8));
-            sha.update(CANONICAL.writeValueAsBytes(canonical));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException | JsonProcessingException e2) {
+            return CANONICAL.writeValueAsBytes(canonical);
+        } catch (JsonProcessingException e2) {
             throw new IllegalStateException(e2);
         }
     }
@@ -176,32 +197,6 @@ public final class SyncLog {
         List<SyncEntry> entries = new ArrayList<>();
         stream(sql.toString(), args, entries::add);
         return entries;
-    }
-
-    /** Recomputes every chain, oldest entry first, streaming. */
-    public Map<String, Object> verify() {
-        Map<String, String> heads = new HashMap<>();
-        long[] count = {0};
-        Long[] broken = {null};
-        stream("select seq, at, vendor, subject_id, request_id, action, outcome, http_status, attempt, detail, hash,"
-                + " prev_hash from sync_log order by seq", List.of(), e -> {
-                    count[0]++;
-                    if (broken[0] != null) {
-                        return;
-                    }
-                    String expectedPrev = heads.getOrDefault(e.vendor(), GENESIS);
-                    if (!expectedPrev.equals(e.prevHash()) || !hash(expectedPrev, e).equals(e.hash())) {
-                        broken[0] = e.seq();
-                    }
-                    heads.put(e.vendor(), e.hash());
-                });
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("valid", broken[0] == null);
-        result.put("entries", count[0]);
-        if (broken[0] != null) {
-            result.put("firstBrokenSeq", broken[0]);
-        }
-        return result;
     }
 
     private void stream(String sql, List<Object> args, Consumer<SyncEntry> sink) {

@@ -27,6 +27,8 @@ import io.lethe.mail.Templates;
 import io.lethe.mail.VendorReminders;
 import io.lethe.requests.Deadlines;
 import io.lethe.requests.RequestService;
+import io.lethe.audit.AuditChain;
+import io.lethe.audit.AuditKey;
 import io.lethe.audit.SyncLog;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
@@ -45,7 +47,9 @@ import io.lethe.dispatch.OutboxWriter;
 import io.lethe.mail.Mailer;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
+import io.lethe.api.ApiKeyStore;
 import io.lethe.api.ApiKeys;
+import io.lethe.api.ApiKeysApi;
 import io.lethe.api.ConsentApi;
 import io.lethe.api.ConsentRequests;
 import io.lethe.api.Idempotency;
@@ -63,7 +67,8 @@ import io.lethe.db.RegisterHealthCheck;
 import io.lethe.register.ConsentRegister;
 import io.lethe.register.LegacySourceSealer;
 import io.lethe.register.KeyRing;
-import io.lethe.register.MasterKeySource;
+import io.lethe.register.KeyCheck;
+import io.lethe.register.MasterKeys;
 import io.lethe.register.Purposes;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -90,7 +95,8 @@ public class HubConfiguration implements CamelConfiguration {
         // Migrate while Camel loads the routes; no route starts before the schema is current.
         CompletableFuture<Void> migration = CompletableFuture.runAsync(() -> Database.migrate(dataSource));
         context.addStartupListener((ctx, alreadyStarted) -> migration.join());
-        KeyRing keys = new KeyRing(MasterKeySource.load(settings.optional("lethe.encryption-key"), dataDir));
+        KeyRing keys = masterKeys(settings, dataDir);
+        context.addStartupListener((ctx, alreadyStarted) -> KeyCheck.verifyOrRecord(dataSource, keys));
         // After the migration's listener: seals the clear-text consent sources of rows from before V10_1, once.
         LegacySourceSealer legacySources = new LegacySourceSealer(dataSource, keys, clock);
         context.addStartupListener((ctx, alreadyStarted) -> legacySources.run());
@@ -113,7 +119,9 @@ public class HubConfiguration implements CamelConfiguration {
                 SalesforceAdapter.registerComponent(context, connector);
             }
         }
-        SyncLog syncLog = new SyncLog(dataSource, clock);
+        AuditKey auditKey = AuditKey.load(settings.optional("lethe.audit.key"), dataDir);
+        SyncLog syncLog = new SyncLog(dataSource, clock, auditKey);
+        AuditChain auditChain = new AuditChain(dataSource, syncLog, auditKey, clock);
         Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
                 List.of(new OutboxWriter(outbox, connectors)));
@@ -160,7 +168,8 @@ public class HubConfiguration implements CamelConfiguration {
         Json json = new Json();
         Responses responses = new Responses(json);
         OpenApiDocument openApi = OpenApiDocument.load();
-        ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out);
+        ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out)
+                .withStore(new ApiKeyStore(dataSource), clock);
         AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
         RateLimits rateLimits = new RateLimits(settings.getInt("lethe.api.rate-limit.failed-auth-per-minute"),
                 Map.of("lookupSubject", settings.getInt("lethe.api.rate-limit.lookups-per-minute"),
@@ -179,11 +188,28 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
         registry.bind("subjectIdentitiesApi", new io.lethe.api.SubjectIdentitiesApi(
                 new io.lethe.register.IdentityLinks(dataSource, keys, register, clock), json, responses));
-        registry.bind("auditApi", new AuditApi(syncLog, responses));
+        registry.bind("apiKeysApi", new ApiKeysApi(apiKeys, json, responses));
+        registry.bind("auditApi", new AuditApi(syncLog, auditChain, json, responses));
         registry.bind("requestService", requestService);
         registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
+    }
+
+    /** The first read may generate the primary key (first start); re-reads during a rotation never do. */
+    private static KeyRing masterKeys(Settings settings, Path dataDir) throws java.io.IOException {
+        String primary = settings.optional("lethe.encryption-key");
+        String previous = settings.optional("lethe.encryption-key-previous");
+        String lookup = settings.optional("lethe.lookup-key");
+        MasterKeys first = MasterKeys.load(primary, previous, lookup, dataDir);
+        boolean[] started = {false};
+        return new KeyRing(() -> {
+            if (!started[0]) {
+                started[0] = true;
+                return first;
+            }
+            return MasterKeys.loadExisting(primary, previous, lookup, dataDir);
+        });
     }
 }

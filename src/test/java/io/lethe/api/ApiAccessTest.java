@@ -34,6 +34,11 @@ class ApiAccessTest extends HubTestSupport {
                 Arguments.of("GET", "/api/v1/requests/r-1/export", Set.of("admin")),
                 Arguments.of("GET", "/api/v1/sync-log", Set.of("admin", "compliance")),
                 Arguments.of("GET", "/api/v1/audit/verify", Set.of("admin", "compliance")),
+                Arguments.of("POST", "/api/v1/audit/verify", Set.of("admin", "compliance")),
+                Arguments.of("GET", "/api/v1/audit/checkpoint", Set.of("admin", "compliance")),
+                Arguments.of("GET", "/api/v1/api-keys", Set.of("admin")),
+                Arguments.of("POST", "/api/v1/api-keys", Set.of("admin")),
+                Arguments.of("DELETE", "/api/v1/api-keys/nobody", Set.of("admin")),
                 Arguments.of("GET", "/api/v1/connectors", Set.of("admin", "compliance")),
                 Arguments.of("POST", "/api/v1/connectors/hubspot/reconcile?dryRun=true", Set.of("admin")),
                 Arguments.of("GET", "/api/v1/reconcile-runs/run-1", Set.of("admin", "compliance")));
@@ -99,7 +104,8 @@ class ApiAccessTest extends HubTestSupport {
         List<String> documented = contractTable().map(a -> {
             Object[] args = a.get();
             String path = ((String) args[1]).replaceAll("\\?.*", "").replace(ANY_ID, "{subjectId}")
-                    .replace("r-1", "{requestId}").replace("hubspot", "{connectorId}").replace("run-1", "{runId}");
+                    .replace("r-1", "{requestId}").replace("hubspot", "{connectorId}").replace("run-1", "{runId}")
+                    .replace("api-keys/nobody", "api-keys/{name}");
             return args[0] + " " + path;
         }).toList();
         for (String op : documented) {

@@ -50,4 +50,16 @@ class ApiKeysTest {
         assertThat(second.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(again.authenticate(printed)).isPresent();
     }
+
+    @Test
+    void keys_of_lethe_api_keys_are_not_revoked_through_the_api_and_the_last_admin_stays() throws Exception {
+        ApiKeys keys = ApiKeys.parse("ops:admin:" + ApiKeys.sha256Hex("k1"));
+        assertThat(keys.revoke("ops")).isEqualTo(ApiKeys.Revocation.CONFIGURED);
+        assertThat(keys.revoke("other")).isEqualTo(ApiKeys.Revocation.NOT_FOUND);
+
+        ApiKeys initialOnly = InitialAdminKey.configuredOrInitial("", dataDir, new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8));
+        assertThat(initialOnly.revoke("initial-admin")).isEqualTo(ApiKeys.Revocation.LAST_ADMIN);
+        assertThat(initialOnly.list()).extracting(ApiKeys.KeyInfo::name).containsExactly("initial-admin");
+    }
 }

@@ -63,7 +63,7 @@ public final class ReconcileBenchmark {
             DefaultCamelContext camel = new DefaultCamelContext();
             Mailer mailer = new Mailer(camel, "", "");
             Connectors connectors = benchConnector(n);
-            Outbox outbox = new Outbox(ds, new SyncLog(ds, Clock.systemUTC()), Clock.systemUTC(), "bench");
+            Outbox outbox = new Outbox(ds, new SyncLog(ds, Clock.systemUTC(), io.lethe.audit.AuditKey.of(new byte[32])), Clock.systemUTC(), "bench");
             RequestService requests = new RequestService(ds, register, outbox, connectors,
                     new Deadlines(ZoneOffset.UTC, Set.of()), mailer, new Templates(Path.of("config/mail")),
                     "http://localhost", "", Clock.systemUTC());

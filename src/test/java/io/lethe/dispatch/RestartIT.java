@@ -64,7 +64,7 @@ class RestartIT {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertThat(delivered(fakes)).hasSize(PEOPLE));
                 ApiClient again = new ApiClient(second.port);
-                // The vendor has the last batch a moment before its outcome is recorded.
+                // The vendor logs a call before the hub has recorded its answer: give the last batch time to land.
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(again.get("/api/v1/connectors",
                         HubProcess.KEY).json().get(0).path("pending").asLong()).isZero());
                 assertThat(again.get("/api/v1/audit/verify", HubProcess.KEY).json().path("valid").asBoolean()).isTrue();
