@@ -29,6 +29,8 @@ public final class KeyRing {
     private final java.util.concurrent.Callable<MasterKeys> source;
     private final ThreadLocal<Mac> lookupMac;
     private final String lookupCheck;
+    /** Root of the hub's own derived keys: the lookup-hash key, which a master-key rotation never changes. */
+    private final SecretKeySpec derivationRoot;
     private volatile SecretKey current;
     private volatile String currentId;
     // Every master key seen since start, by id: a key once readable stays readable while the hub runs.
@@ -49,6 +51,7 @@ public final class KeyRing {
         SecretKeySpec lookupKeySpec = new SecretKeySpec(keys.lookupKey(), "HmacSHA256");
         this.lookupMac = ThreadLocal.withInitial(() -> newMac(lookupKeySpec));
         this.lookupCheck = HEX.formatHex(hmac(lookupKeySpec, LOOKUP_CHECK_LABEL));
+        this.derivationRoot = lookupKeySpec;
         apply(keys);
     }
 
@@ -172,9 +175,12 @@ public final class KeyRing {
         nextRefresh = System.nanoTime() + REFRESH.toNanos();
     }
 
-    /** A key of the hub's own, derived from the master key for one use (e.g. "lethe/idempotency/v1"). */
+    /**
+     * A key of the hub's own for one use (e.g. "lethe/idempotency/v1"), derived under a label from the lookup-hash key
+     * (HMAC as a KDF keeps the two uses apart), so it survives a master-key rotation.
+     */
     public SubjectKey derivedKey(String label) {
-        return new SubjectKey(Aead.key(hmac(new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"), bytes(label))));
+        return new SubjectKey(Aead.key(hmac(derivationRoot, bytes(label))));
     }
 
     /** Keyed hash of a normalised identity; {@code kind} keeps an e-mail and an external id with equal text apart. */
