@@ -122,6 +122,8 @@ public class HubConfiguration implements CamelConfiguration {
         AuditKey auditKey = AuditKey.load(settings.optional("lethe.audit.key"), dataDir);
         SyncLog syncLog = new SyncLog(dataSource, clock, auditKey);
         AuditChain auditChain = new AuditChain(dataSource, syncLog, auditKey, clock);
+        String dpo = settings.optional("lethe.dpo.email");
+        registry.bind("auditWatch", new io.lethe.audit.AuditWatch(auditChain, (subject, text) -> mailer.send(dpo, subject, text)));
         Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
                 List.of(new OutboxWriter(outbox, connectors)));
