@@ -45,6 +45,15 @@ public final class KeyRing {
         return new SubjectKey(Aead.key(Aead.open(masterKey, wrappedDataKey, bytes(subjectId))));
     }
 
+    /**
+     * A key of the hub's own for one use (such as {@code mail-outbox}), derived from the master key: for personal data
+     * that is not one subject's alone or must outlive a crypto-shred, e.g. the completion mail of an erasure.
+     */
+    public SubjectKey derivedKey(String use) {
+        return new SubjectKey(Aead.key(hmac(new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"),
+                bytes("lethe/" + use + "/v1"))));
+    }
+
     /** Keyed hash of a normalised identity; {@code kind} keeps an e-mail and an external id with equal text apart. */
     public String lookupHash(IdentityKind kind, String normalisedValue) {
         Mac mac = lookupMac.get();
