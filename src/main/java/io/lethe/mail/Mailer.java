@@ -15,8 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends one e-mail now through camel-mail, to the SMTP endpoint of {@code LETHE_SMTP_URL} (a Camel mail URI such as
@@ -27,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * from dispatch, whose command outbox retries them.
  */
 public final class Mailer {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Mailer.class);
 
     private final ProducerTemplate template;
     private final String smtpUrl;
@@ -66,16 +62,6 @@ public final class Mailer {
             throw classify(done.getException());
         }
         return messageId;
-    }
-
-    /** Sends a plain-text message now; false when mail is disabled. Prefer {@link #send(OutgoingMail)}. */
-    public boolean send(String to, String subject, String text) {
-        if (!enabled() || to == null || to.isBlank()) {
-            LOG.warn("Mail disabled or no recipient configured: not sending a message");
-            return false;
-        }
-        send(new OutgoingMail(to, subject, text));
-        return true;
     }
 
     private MimeMessage message(OutgoingMail mail, String messageId) {
