@@ -161,7 +161,14 @@ public final class MailOutbox {
                     ps.setObject(4, now);
                     ps.setObject(5, now);
                     if (ps.executeUpdate() == 1) { // another node did not take it first
-                        claimed.add(read(c, id));
+                        try {
+                            claimed.add(read(c, id));
+                        } catch (IllegalStateException unreadable) { // wrong master key or tampered: never sendable
+                            LOG.error("Queued mail {} cannot be opened ({}); marked failed", id,
+                                    unreadable.getClass().getSimpleName());
+                            execute(c, "update mail_outbox set status = 'failed', sealed = null, lease_until = null,"
+                                    + " last_error = 'content unreadable (wrong key?)', updated_at = ? where id = ?", now, id);
+                        }
                     }
                 }
             }

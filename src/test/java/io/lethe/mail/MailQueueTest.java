@@ -167,6 +167,35 @@ abstract class MailQueueTest extends HubTestSupport {
         }
     }
 
+    @Test
+    @Order(5)
+    void a_queued_mail_that_cannot_be_opened_fails_alone_and_the_queue_goes_on() throws Exception {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("insert into mail_outbox"
+                + " (kind, recipient, message_id, sealed, status, attempts, not_before, created_at, updated_at)"
+                + " values ('receipt', 'person', '<tampered@" + DOMAIN + ">', ?, 'pending', 0, ?, ?, ?)")) {
+            java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+            ps.setBytes(1, new byte[40]);
+            ps.setObject(2, now);
+            ps.setObject(3, now);
+            ps.setObject(4, now);
+            ps.executeUpdate();
+        }
+        String id = file(ADMIN_KEY, "after.the.tampered.mail-0007@mailbox.lethe-test.example").json()
+                .path("requestId").asText();
+        await().atMost(Duration.ofSeconds(15)).until(() -> to("after.the.tampered.mail-0007@mailbox.lethe-test.example")
+                .size() == 1);
+        JsonNode tampered = null;
+        for (JsonNode m : outbox("").path("mails")) {
+            if (m.path("messageId").asText().startsWith("<tampered@")) {
+                tampered = m;
+            }
+        }
+        assertThat(tampered).isNotNull();
+        assertThat(tampered.path("status").asText()).isEqualTo("failed");
+        assertThat(tampered.path("lastError").asText()).contains("unreadable");
+        assertThat(mailAll(id, "receipt").path("status").asText()).isEqualTo("sent");
+    }
+
     Response file(String key, String email) {
         return api.post("/api/v1/requests", key, """
                 {"type": "erasure", "regulation": "gdpr", "subject": {"email": "%s"}}""".formatted(email));
