@@ -42,6 +42,7 @@ import io.lethe.dispatch.Dispatcher;
 import io.lethe.dispatch.Outbox;
 import io.lethe.dispatch.OutboxWriter;
 import io.lethe.mail.Mailer;
+import io.lethe.mail.MailConsumerLogging;
 import io.lethe.mail.MailSender;
 import io.lethe.notify.MailOutbox;
 import io.lethe.api.MailOutboxApi;
@@ -97,7 +98,7 @@ public class HubConfiguration implements CamelConfiguration {
         VendorHttp http = new VendorHttp(context, clock);
         Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
         Templates templates = new Templates(Path.of(settings.get("lethe.mail.templates")));
-        io.lethe.mail.MailConsumerLogging.install(context); // no mail content in camel-mail's warnings
+        MailConsumerLogging.install(context); // no mail content in camel-mail's warnings
         // Mail to people and the DPO goes through a durable queue (routes/mail-out.camel.yaml), sealed at rest.
         MailOutbox mailOutbox = new MailOutbox(dataSource, keys.derivedKey("mail-outbox"), mailer.messageIds(), clock,
                 mailer.enabled());

@@ -51,7 +51,7 @@ public final class KeyRing {
      */
     public SubjectKey derivedKey(String use) {
         return new SubjectKey(Aead.key(hmac(new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"),
-                bytes("lethe/" + use + "/v1"))));
+                bytes("lethe/derived/" + use + "/v1"))));
     }
 
     /** Keyed hash of a normalised identity; {@code kind} keeps an e-mail and an external id with equal text apart. */
