@@ -71,6 +71,7 @@ abstract class MailQueueTest extends HubTestSupport {
         p.put("lethe.dispatch.in-place-retries", "1");
         p.put("lethe.dispatch.first-backoff-ms", "300");
         p.put("lethe.dispatch.max-backoff-ms", "1000");
+        p.put("lethe.db.pool-size", "4"); // several suites share the test PostgreSQL server
         return p;
     }
 
