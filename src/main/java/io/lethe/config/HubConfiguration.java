@@ -45,6 +45,11 @@ import io.lethe.dispatch.Outbox;
 import io.lethe.dispatch.StalledCommands;
 import io.lethe.dispatch.OutboxWriter;
 import io.lethe.mail.Mailer;
+import io.lethe.mail.MailConsumerLogging;
+import io.lethe.mail.MailSender;
+import io.lethe.notify.MailOutbox;
+import io.lethe.api.MailOutboxApi;
+import io.lethe.dispatch.DpoAlerts;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeyStore;
@@ -108,6 +113,15 @@ public class HubConfiguration implements CamelConfiguration {
         VendorHttp http = new VendorHttp(context, clock);
         Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
         Templates templates = new Templates(Path.of(settings.get("lethe.mail.templates")));
+        MailConsumerLogging.install(context); // no mail content in camel-mail's warnings
+        // Mail to people and the DPO goes through a durable queue (routes/mail-out.camel.yaml), sealed at rest.
+        MailOutbox mailOutbox = new MailOutbox(dataSource, keys.derivedKey("mail-outbox"), mailer.messageIds(), clock,
+                mailer.enabled());
+        int mailAlertAfter = settings.getInt("lethe.mail.alert-after-attempts");
+        registry.bind("mailSender", new MailSender(mailOutbox, mailer, templates, settings.optional("lethe.dpo.email"),
+                new MailSender.Policy(settings.getInt("lethe.mail.batch"), settings.millis("lethe.mail.lease-ms"),
+                        settings.millis("lethe.mail.first-backoff-ms"), settings.millis("lethe.mail.max-backoff-ms"),
+                        mailAlertAfter), clock));
         EmailVendorAdapter emailVendors = new EmailVendorAdapter(mailer, templates);
         Connectors connectors = Connectors.load(Path.of(settings.get("lethe.connectors-dir")),
                 settings.optional("lethe.connectors"), new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce", "email"),
@@ -123,7 +137,8 @@ public class HubConfiguration implements CamelConfiguration {
         SyncLog syncLog = new SyncLog(dataSource, clock, auditKey);
         AuditChain auditChain = new AuditChain(dataSource, syncLog, auditKey, clock);
         String dpo = settings.optional("lethe.dpo.email");
-        registry.bind("auditWatch", new io.lethe.audit.AuditWatch(auditChain, (subject, text) -> mailer.send(dpo, subject, text)));
+        registry.bind("auditWatch", new io.lethe.audit.AuditWatch(auditChain, (subject, text) ->
+                mailOutbox.enqueue("dpo-audit", MailOutbox.Recipient.DPO, null, new io.lethe.notify.OutgoingMail(dpo, subject, text))));
         Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
                 List.of(new OutboxWriter(outbox, connectors)));
@@ -131,11 +146,12 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.millis("lethe.dispatch.lease-ms"), settings.getInt("lethe.dispatch.in-place-retries"),
                 settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
                 settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"));
-        Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, mailer, dispatchPolicy, clock);
+        Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, dispatchPolicy, clock);
+        outbox.addListener(new DpoAlerts(mailOutbox, dispatchPolicy.dpoEmail()));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);
-        StalledCommands stalled = new StalledCommands(dataSource, connectors, mailer, settings.optional("lethe.dpo.email"),
+        StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),
                 settings.duration("lethe.dispatch.alert-after"), clock);
         registry.bind("stalledCommands", stalled);
         DispatchMetrics metrics = new DispatchMetrics(outbox, connectors, clock);
@@ -144,24 +160,25 @@ public class HubConfiguration implements CamelConfiguration {
         Deadlines deadlines = new Deadlines(ZoneId.of(settings.get("lethe.requests.zone")),
                 Arrays.stream(settings.optional("lethe.requests.holidays").split(",")).map(String::strip)
                         .filter(d -> !d.isEmpty()).map(LocalDate::parse).collect(Collectors.toSet()));
-        RequestService requestService = new RequestService(dataSource, register, outbox, connectors, deadlines, mailer,
+        RequestService requestService = new RequestService(dataSource, register, outbox, connectors, deadlines, mailOutbox,
                 templates, settings.get("lethe.public-url"),
                 settings.optional("lethe.dpo.email"), clock);
         outbox.addListener(requestService);
+        mailOutbox.addListener(requestService);
         requestService.setPurposes(purposes.names());
         requestService.setKeys(keys);
-        register.setReimportListener(new io.lethe.mail.ReimportAlert(mailer, templates, settings.optional("lethe.dpo.email")));
+        register.setReimportListener(new io.lethe.mail.ReimportAlert(mailOutbox, templates, settings.optional("lethe.dpo.email")));
         requestService.setReminderLead(java.time.Duration.ofDays(settings.getInt("lethe.requests.remind-before-days")));
         dispatcher.setChanges(requestService::changesFor);
         registry.bind("mailIntake", new MailIntake(requestService));
         registry.bind("vendorReminders", new VendorReminders(requestService, connectors, emailVendors,
-                java.time.Duration.ofDays(settings.getInt("lethe.requests.vendor-reminder-days"))));
+                java.time.Duration.ofDays(settings.getInt("lethe.requests.vendor-reminder-days")), mailOutbox));
         context.addStartupListener(new MailIntakeStarter(settings.optional("lethe.imap.url")));
 
         // Reconciliation
         ReconcileRuns reconcileRuns = new ReconcileRuns(dataSource, clock);
         registry.bind("reconcileRuns", reconcileRuns);
-        registry.bind("reconciler", new Reconciler(reconcileRuns, connectors, register, outbox, requestService, mailer,
+        registry.bind("reconciler", new Reconciler(reconcileRuns, connectors, register, outbox, requestService, mailOutbox,
                 settings.optional("lethe.dpo.email"), dataSource, clock));
         context.addStartupListener(new ReconcileStarter(reconcileRuns, connectors, settings::optional));
         context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
@@ -178,7 +195,7 @@ public class HubConfiguration implements CamelConfiguration {
                         "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute")),
                 settings.getInt("lethe.api.rate-limit.max-tracked"), TrustedProxies.parse(settings.optional("lethe.trusted-proxies")));
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy, rateLimits));
-        IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("lethe/idempotency/v1"),
+        IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("idempotency"),
                 java.time.Duration.ofHours(settings.getInt("lethe.api.idempotency-retention-hours")),
                 java.time.Duration.ofMinutes(2), clock);
         registry.bind("idempotencyStore", idempotencyStore);
@@ -197,6 +214,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
+        registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
     }
 
     /** The first read may generate the primary key (first start); re-reads during a rotation never do. */

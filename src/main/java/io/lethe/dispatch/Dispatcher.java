@@ -16,7 +16,6 @@ import io.lethe.connectors.VendorAdapter;
 import io.lethe.connectors.VendorAdapter.Target;
 import io.lethe.connectors.VendorAdapter.TargetOutcome;
 import io.lethe.connectors.VendorException;
-import io.lethe.mail.Mailer;
 import io.lethe.register.ConsentRegister;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -34,7 +33,6 @@ public final class Dispatcher {
     private final Outbox outbox;
     private final Connectors connectors;
     private final ConsentRegister register;
-    private final Mailer mailer;
     private final DispatchPolicy policy;
     private final Clock clock;
     private java.util.function.Function<Command, Map<String, String>> changes = c -> Map.of();
@@ -49,12 +47,11 @@ public final class Dispatcher {
         this.changes = changes;
     }
 
-    public Dispatcher(Outbox outbox, Connectors connectors, ConsentRegister register, Mailer mailer,
-            DispatchPolicy policy, Clock clock) {
+    public Dispatcher(Outbox outbox, Connectors connectors, ConsentRegister register, DispatchPolicy policy,
+            Clock clock) {
         this.outbox = outbox;
         this.connectors = connectors;
         this.register = register;
-        this.mailer = mailer;
         this.policy = policy;
         this.clock = clock;
     }
@@ -106,7 +103,6 @@ public final class Dispatcher {
         batch.commands().forEach(c -> byId.put(c.id(), c));
         List<Outbox.Result> results = new ArrayList<>();
         List<SyncEntry> entries = new ArrayList<>();
-        List<Command> rejected = new ArrayList<>();
         for (TargetOutcome o : outcomes) {
             Command c = byId.get(o.commandId());
             String status = switch (o.outcome()) {
@@ -114,9 +110,6 @@ public final class Dispatcher {
                 case "skipped" -> "skipped";
                 default -> "action_required";
             };
-            if (status.equals("action_required")) {
-                rejected.add(c);
-            }
             results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));
             if (metrics != null) {
                 metrics.outcome(c.connector(), o.outcome());
@@ -125,9 +118,6 @@ public final class Dispatcher {
         }
         outbox.finish(batch.commands(), results, entries, batch.connector());
         exchange.removeProperty("lethe.batch"); // finished: a later failure in this exchange is not this batch's
-        if (!rejected.isEmpty()) {
-            notifyDpo(batch.connector(), rejected, "the vendor refused these subjects individually");
-        }
     }
 
     /**
@@ -201,7 +191,7 @@ public final class Dispatcher {
                 describe(failure));
     }
 
-    /** A failure no retry can fix: the commands wait for a person, and the DPO gets one e-mail. */
+    /** A failure no retry can fix: the commands wait for a person, and the DPO gets one e-mail ({@link DpoAlerts}). */
     public void escalate(Exchange exchange) {
         Batch batch = batchOf(exchange);
         Throwable failure = failure(exchange);
@@ -212,21 +202,6 @@ public final class Dispatcher {
                 .toList(), batch.commands().stream().map(c -> entry(c, "action_required", status, detail)).toList(),
                 batch.connector());
         LOG.error("Connector {}: {} command(s) need action: {}", batch.connector(), batch.commands().size(), detail);
-        notifyDpo(batch.connector(), batch.commands(), detail);
-    }
-
-    private void notifyDpo(String connector, List<Command> commands, String reason) {
-        StringBuilder text = new StringBuilder("Lethe could not complete ").append(commands.size())
-                .append(" command(s) at connector ").append(connector).append(".\n\nReason: ").append(reason)
-                .append("\n\nThey are marked action_required. Subject ids (look them up in Lethe):\n");
-        commands.forEach(c -> text.append("  ").append(c.subjectId()).append("  ").append(c.action()).append(' ')
-                .append(c.purpose()).append('\n'));
-        text.append("\nThe sync log (GET /api/v1/sync-log?vendor=").append(connector).append(") has each attempt.\n");
-        try {
-            mailer.send(policy.dpoEmail(), "[Lethe] action required at " + connector, text.toString());
-        } catch (RuntimeException e) {
-            LOG.error("Could not e-mail the DPO about connector {}: {}", connector, e.getClass().getSimpleName());
-        }
     }
 
     /** The failure at hand: on the exchange while Camel retries, in EXCEPTION_CAUGHT once handled. */

@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
 import io.lethe.db.Transactions;
-import io.lethe.mail.Mailer;
+import io.lethe.notify.MailOutbox;
+import io.lethe.notify.OutgoingMail;
 import io.lethe.register.RegisterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +34,16 @@ public final class StalledCommands {
 
     private final DataSource dataSource;
     private final Connectors connectors;
-    private final Mailer mailer;
+    private final MailOutbox mail;
     private final String dpoEmail;
     private final Duration alertAfter;
     private final Clock clock;
 
-    public StalledCommands(DataSource dataSource, Connectors connectors, Mailer mailer, String dpoEmail,
+    public StalledCommands(DataSource dataSource, Connectors connectors, MailOutbox mail, String dpoEmail,
             Duration alertAfter, Clock clock) {
         this.dataSource = dataSource;
         this.connectors = connectors;
-        this.mailer = mailer;
+        this.mail = mail;
         this.dpoEmail = dpoEmail;
         this.alertAfter = alertAfter;
         this.clock = clock;
@@ -73,9 +74,8 @@ public final class StalledCommands {
         for (String connector : connectors.enabled().stream().map(Connector::id).toList()) {
             Instant since = oldest.get(connector);
             if (stalled(since)) {
-                if (markAlerted(connector)) {
+                if (markAlerted(connector, since)) {
                     LOG.warn("Connector {}: commands undelivered since {}; the DPO is told", connector, since);
-                    tellDpo(connector, since);
                 }
             } else {
                 clearAlert(connector);
@@ -83,8 +83,8 @@ public final class StalledCommands {
         }
     }
 
-    /** True when this call set the alert (so exactly one caller mails). */
-    private boolean markAlerted(String connector) {
+    /** True when this call set the alert; its DPO mail is queued in the same transaction, so exactly once. */
+    private boolean markAlerted(String connector, Instant since) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("insert into connector_state (connector)"
                     + " select ? where not exists (select 1 from connector_state where connector = ?)")) {
@@ -96,8 +96,13 @@ public final class StalledCommands {
                     + " where connector = ? and stall_alerted_at is null")) {
                 ps.setObject(1, clock.instant().atOffset(ZoneOffset.UTC));
                 ps.setString(2, connector);
-                return ps.executeUpdate() == 1;
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
             }
+            mail.enqueue(c, "dpo-stalled", MailOutbox.Recipient.DPO, null, new OutgoingMail(dpoEmail,
+                    "[Lethe] commands to " + connector + " are stalled", alertText(connector, since)));
+            return true;
         });
     }
 
@@ -111,16 +116,11 @@ public final class StalledCommands {
         });
     }
 
-    private void tellDpo(String connector, Instant since) {
-        String text = "Commands to connector " + connector + " have not been delivered since " + since
+    private String alertText(String connector, Instant since) {
+        return "Commands to connector " + connector + " have not been delivered since " + since
                 + " (more than " + alertAfter + ").\n\nLethe keeps retrying them; see GET /api/v1/connectors for the"
                 + " connector's health and GET /api/v1/sync-log?vendor=" + connector + " for every attempt and its"
                 + " reason.\n";
-        try {
-            mailer.send(dpoEmail, "[Lethe] commands to " + connector + " are stalled", text);
-        } catch (RuntimeException e) {
-            LOG.error("Could not e-mail the DPO about stalled connector {}: {}", connector, e.getClass().getSimpleName());
-        }
     }
 
     private <T> T inTransaction(Transactions.Work<T> work) {

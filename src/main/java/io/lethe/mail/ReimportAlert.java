@@ -16,12 +16,12 @@ public final class ReimportAlert implements ConsentRegister.ReimportListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReimportAlert.class);
 
-    private final Mailer mailer;
+    private final io.lethe.notify.MailOutbox mail;
     private final Templates templates;
     private final String dpoEmail;
 
-    public ReimportAlert(Mailer mailer, Templates templates, String dpoEmail) {
-        this.mailer = mailer;
+    public ReimportAlert(io.lethe.notify.MailOutbox mail, Templates templates, String dpoEmail) {
+        this.mail = mail;
         this.templates = templates;
         this.dpoEmail = dpoEmail;
     }
@@ -34,7 +34,8 @@ public final class ReimportAlert implements ConsentRegister.ReimportListener {
             Templates.Message m = templates.render("dpo-reimport", Map.of("count", String.valueOf(reimports.size()),
                     "subjects", reimports.stream().map(r -> "  subject " + r.subjectId() + " (erased by request "
                             + r.erasureRequestId() + ")").collect(Collectors.joining("\n"))));
-            mailer.send(dpoEmail, m.subject(), m.body());
+            mail.enqueue("dpo-reimport", io.lethe.notify.MailOutbox.Recipient.DPO, null,
+                    new io.lethe.notify.OutgoingMail(dpoEmail, m.subject(), m.body()));
         } catch (RuntimeException e) {
             LOG.error("Could not e-mail the DPO about re-imported subjects: {}", e.getClass().getSimpleName());
         }

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Notification texts from {@code config/mail/<name>.txt}: the first line is the subject, the rest the body, with
- * {@code ${name}} placeholders. Operators edit the wording without touching code.
+ * {@code ${name}} placeholders. Operators edit the wording without touching code. Request mails get
+ * {@code requestId}, {@code type} ("erasure"), {@code aType} ("an erasure"), {@code receivedAt}, {@code dueAt}.
  */
 public final class Templates {
 
@@ -16,6 +17,11 @@ public final class Templates {
 
     public Templates(Path folder) {
         this.folder = folder;
+    }
+
+    /** "an erasure", "a rectification": the word with its indefinite article, for {@code ${aType}} in the texts. */
+    public static String withArticle(String word) {
+        return (word.matches("(?i)^[aeiou].*") ? "an " : "a ") + word;
     }
 
     /** A rendered message. */

@@ -4,17 +4,21 @@ import java.time.Duration;
 
 import io.lethe.connectors.Connectors;
 import io.lethe.connectors.vendors.EmailVendorAdapter;
+import io.lethe.notify.MailOutbox;
 import io.lethe.requests.RequestService;
 
-/** Reminds vendors without an API that have not answered a request within the reminder period. */
+/** Reminds vendors without an API that have not answered a request within the reminder period (through the mail queue). */
 public final class VendorReminders {
 
     private final RequestService requests;
     private final Connectors connectors;
     private final EmailVendorAdapter email;
     private final Duration after;
+    private final MailOutbox mail;
 
-    public VendorReminders(RequestService requests, Connectors connectors, EmailVendorAdapter email, Duration after) {
+    public VendorReminders(RequestService requests, Connectors connectors, EmailVendorAdapter email, Duration after,
+            MailOutbox mail) {
+        this.mail = mail;
         this.requests = requests;
         this.connectors = connectors;
         this.email = email;
@@ -23,6 +27,7 @@ public final class VendorReminders {
 
     public int run() {
         return requests.remindSilentVendors(after, (connector, values) ->
-                connectors.enabled(connector).ifPresent(c -> email.remind(c, values)));
+                connectors.enabled(connector).ifPresent(c -> mail.enqueue("vendor-reminder", MailOutbox.Recipient.VENDOR,
+                        values.get("ref").split("/")[0], email.reminder(c, values))));
     }
 }

@@ -18,7 +18,8 @@ import io.lethe.connectors.Connectors;
 import io.lethe.connectors.VendorContact;
 import io.lethe.db.Transactions;
 import io.lethe.dispatch.Outbox;
-import io.lethe.mail.Mailer;
+import io.lethe.notify.MailOutbox;
+import io.lethe.notify.OutgoingMail;
 import io.lethe.register.ConsentRegister;
 import io.lethe.register.ConsentStatus;
 import io.lethe.register.Evidence;
@@ -56,19 +57,19 @@ public final class Reconciler {
     private final ConsentRegister register;
     private final Outbox outbox;
     private final RequestService requests;
-    private final Mailer mailer;
+    private final MailOutbox mail;
     private final String dpoEmail;
     private final DataSource dataSource;
     private final Clock clock;
 
     public Reconciler(ReconcileRuns runs, Connectors connectors, ConsentRegister register, Outbox outbox,
-            RequestService requests, Mailer mailer, String dpoEmail, DataSource dataSource, Clock clock) {
+            RequestService requests, MailOutbox mail, String dpoEmail, DataSource dataSource, Clock clock) {
         this.runs = runs;
         this.connectors = connectors;
         this.register = register;
         this.outbox = outbox;
         this.requests = requests;
-        this.mailer = mailer;
+        this.mail = mail;
         this.dpoEmail = dpoEmail;
         this.dataSource = dataSource;
         this.clock = clock;
@@ -118,10 +119,11 @@ public final class Reconciler {
             }
             runs.finish(runId, "completed", null);
             if (reimports[0] > 0 && !dryRun) {
-                mailer.send(dpoEmail, "[Lethe] " + reimports[0] + " erased person(s) re-imported at " + connectorId,
+                mail.enqueue("dpo-reimport", MailOutbox.Recipient.DPO, null, new OutgoingMail(dpoEmail,
+                        "[Lethe] " + reimports[0] + " erased person(s) re-imported at " + connectorId,
                         "Reconciliation run " + runId + " found " + reimports[0] + " person(s) at " + connectorId
                                 + " who had been erased. Lethe filed an erasure for each (see the run's report:"
-                                + " GET /api/v1/reconcile-runs/" + runId + "). Check the sync that re-imports them.\n");
+                                + " GET /api/v1/reconcile-runs/" + runId + "). Check the sync that re-imports them.\n"));
             }
         } catch (RuntimeException e) {
             if (!drained) {

@@ -176,11 +176,13 @@ public final class KeyRing {
     }
 
     /**
-     * A key of the hub's own for one use (e.g. "lethe/idempotency/v1"), derived under a label from the lookup-hash key
-     * (HMAC as a KDF keeps the two uses apart), so it survives a master-key rotation.
+     * A key of the hub's own for one use (such as {@code mail-outbox}): for personal data that is not one subject's
+     * alone or must outlive a crypto-shred, e.g. the completion mail of an erasure. Derived under a label (HMAC as a
+     * KDF keeps the uses apart) from the lookup-hash key, which a master-key rotation never changes, so what it sealed
+     * stays readable across a rotation.
      */
-    public SubjectKey derivedKey(String label) {
-        return new SubjectKey(Aead.key(hmac(derivationRoot, bytes(label))));
+    public SubjectKey derivedKey(String use) {
+        return new SubjectKey(Aead.key(hmac(derivationRoot, bytes("lethe/derived/" + use + "/v1"))));
     }
 
     /** Keyed hash of a normalised identity; {@code kind} keeps an e-mail and an external id with equal text apart. */

@@ -23,8 +23,10 @@ import io.lethe.connectors.Connectors;
 import io.lethe.db.Transactions;
 import io.lethe.dispatch.Command;
 import io.lethe.dispatch.Outbox;
-import io.lethe.mail.Mailer;
 import io.lethe.mail.Templates;
+import io.lethe.notify.MailOutbox;
+import io.lethe.notify.MailOutbox.Recipient;
+import io.lethe.notify.OutgoingMail;
 import io.lethe.register.ConsentRegister;
 import io.lethe.register.IdentityKind;
 import io.lethe.register.IdentityTakenException;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * single-use link), executed at every vendor through the outbox, finished when every vendor has answered. An erasure
  * ends with the subject crypto-shredded and remembered only as keyed hashes in the suppression register.
  */
-public final class RequestService implements Outbox.Listener {
+public final class RequestService implements Outbox.Listener, MailOutbox.Listener {
 
     static final Duration LINK_VALIDITY = Duration.ofDays(7);
     private static final Logger LOG = LoggerFactory.getLogger(RequestService.class);
@@ -50,7 +52,7 @@ public final class RequestService implements Outbox.Listener {
     private final Outbox outbox;
     private final Connectors connectors;
     private final Deadlines deadlines;
-    private final Mailer mailer;
+    private final MailOutbox mail;
     private final Templates templates;
     private final String publicUrl;
     private final String dpoEmail;
@@ -78,13 +80,13 @@ public final class RequestService implements Outbox.Listener {
     }
 
     public RequestService(DataSource dataSource, ConsentRegister register, Outbox outbox, Connectors connectors,
-            Deadlines deadlines, Mailer mailer, Templates templates, String publicUrl, String dpoEmail, Clock clock) {
+            Deadlines deadlines, MailOutbox mail, Templates templates, String publicUrl, String dpoEmail, Clock clock) {
         this.dataSource = dataSource;
         this.register = register;
         this.outbox = outbox;
         this.connectors = connectors;
         this.deadlines = deadlines;
-        this.mailer = mailer;
+        this.mail = mail;
         this.templates = templates;
         this.publicUrl = publicUrl.replaceAll("/+$", "");
         this.dpoEmail = dpoEmail;
@@ -154,21 +156,22 @@ public final class RequestService implements Outbox.Listener {
             if (!waiting) {
                 start(c, request);
             }
+            // Queued with the request itself: if this commits, the person gets the link (or receipt), SMTP up or not.
+            String to = f.quiet() ? null : email;
+            Map<String, String> values = values(request);
+            if (token != null) {
+                values.put("link", publicUrl + "/verify/" + token);
+                notify(c, to, Recipient.PERSON, "verification", values);
+            } else {
+                notify(c, to, Recipient.PERSON, "receipt", values);
+            }
+            if (newAddressToken != null && !f.quiet()) {
+                Map<String, String> newAddressValues = values(request);
+                newAddressValues.put("link", publicUrl + "/verify/" + newAddressToken);
+                notify(c, newEmail, Recipient.PERSON, "verification-new-address", newAddressValues);
+            }
             return null;
         });
-        String to = f.quiet() ? null : email;
-        Map<String, String> values = values(request);
-        if (token != null) {
-            values.put("link", publicUrl + "/verify/" + token);
-            notify(to, "verification", values);
-        } else {
-            notify(to, "receipt", values);
-        }
-        if (newAddressToken != null && !f.quiet()) {
-            Map<String, String> newAddressValues = values(request);
-            newAddressValues.put("link", publicUrl + "/verify/" + newAddressToken);
-            notify(newEmail, "verification-new-address", newAddressValues);
-        }
         return find(id);
     }
 
@@ -245,15 +248,15 @@ public final class RequestService implements Outbox.Listener {
             throw new IllegalStateException("request was already extended once");
         }
         Instant due = deadlines.extended(r.regulation(), r.dueAt(), months);
-        run(c -> {
+        String to = r.subjectId() == null ? contactOf(id) : emailOf(r.subjectId());
+        return run(c -> {
             store.extend(c, id, due, reason, now);
-            return null;
+            DataSubjectRequest extended = store.find(c, id).orElseThrow();
+            Map<String, String> values = values(extended);
+            values.put("reason", reason);
+            notify(c, to, Recipient.PERSON, "extension", values);
+            return extended;
         });
-        DataSubjectRequest extended = find(id).orElseThrow();
-        Map<String, String> values = values(extended);
-        values.put("reason", reason);
-        notify(extended.subjectId() == null ? contactOf(id) : emailOf(extended.subjectId()), "extension", values);
-        return extended;
     }
 
     public DataSubjectRequest cancel(String id) {
@@ -283,24 +286,48 @@ public final class RequestService implements Outbox.Listener {
     public int sweep() {
         closeExpiredUnverified();
         Instant now = clock.instant();
-        List<String> remind = run(c -> store.takeDue(c, "reminded_at", now.plus(reminderLead), now));
-        List<String> overdue = run(c -> store.takeDue(c, "overdue_notified_at", now, now));
-        for (String id : remind) {
-            find(id).ifPresent(r -> notifyDpo(r, "dpo-reminder"));
-        }
-        for (String id : overdue) {
-            find(id).ifPresent(r -> notifyDpo(r, "dpo-overdue"));
-        }
+        // Each notice is queued in the transaction that marks it as given: never marked and lost, never sent twice.
+        run(c -> {
+            for (String id : store.takeDue(c, "reminded_at", now.plus(reminderLead), now)) {
+                notifyDpo(c, store.find(c, id).orElseThrow(), "dpo-reminder");
+            }
+            return null;
+        });
+        List<String> overdue = run(c -> {
+            List<String> ids = store.takeDue(c, "overdue_notified_at", now, now);
+            for (String id : ids) {
+                notifyDpo(c, store.find(c, id).orElseThrow(), "dpo-overdue");
+            }
+            return ids;
+        });
         if (!overdue.isEmpty()) {
             LOG.warn("{} data-subject request(s) are overdue: {}", overdue.size(), String.join(", ", overdue));
         }
         return overdue.size();
     }
 
-    private void notifyDpo(DataSubjectRequest r, String template) {
+    private void notifyDpo(java.sql.Connection c, DataSubjectRequest r, String template) throws SQLException {
         Map<String, String> values = values(r);
         values.put("status", r.status());
-        notify(dpoEmail, template, values);
+        notify(c, dpoEmail, Recipient.DPO, template, values);
+    }
+
+    /**
+     * The identity link could not be delivered (the server refused the address for good): the request cannot go on
+     * by itself, so it waits for a person as {@code action_required} (the DPO is told by the mail sender).
+     */
+    @Override
+    public void onRefused(java.sql.Connection c, MailOutbox.Queued refused) throws SQLException {
+        if (!refused.kind().equals("verification") || refused.requestId() == null) {
+            return;
+        }
+        store.lock(c, refused.requestId());
+        Optional<DataSubjectRequest> r = store.find(c, refused.requestId());
+        if (r.isPresent() && r.get().status().equals("identity_unverified")) {
+            store.setStatus(c, refused.requestId(), "action_required", clock.instant());
+            LOG.warn("Request {}: the identity link was refused by the mail server; the request needs action",
+                    refused.requestId());
+        }
     }
 
     /**
@@ -333,7 +360,13 @@ public final class RequestService implements Outbox.Listener {
         for (String[] s : silent) {
             Map<String, String> values = new LinkedHashMap<>();
             values.put("ref", s[0] + "/" + s[1]);
-            values.put("action", s[2]);
+            values.put("action", switch (s[2]) { // "our erasure request", not "our erase request"
+                case "erase" -> "erasure";
+                case "export" -> "access";
+                case "rectify" -> "rectification";
+                case "opt_out" -> "opt-out";
+                default -> s[2];
+            });
             values.put("sentAt", s[3]);
             remind.accept(s[1], values);
         }
@@ -466,7 +499,7 @@ public final class RequestService implements Outbox.Listener {
             Map<String, String> values = values(r);
             values.put("summary", "Your personal data has been erased from our systems and from "
                     + r.vendors().size() + " connected service(s).");
-            notify(email, "completion", values); // the address was read before it was shredded
+            notify(c, email, Recipient.PERSON, "completion", values); // the address was read before it was shredded
         } else if (clean && r.type() == RequestType.RECTIFICATION) {
             Map<String, String> changes = changes(c, r.id(), r.subjectId());
             try {
@@ -481,27 +514,27 @@ public final class RequestService implements Outbox.Listener {
                 Map<String, String> values = values(r);
                 values.put("summary", "The corrected " + e.kind().field() + " now belongs to another subject in the"
                         + " register; the register was not changed.\n");
-                notify(dpoEmail, "dpo-action-required", values);
+                notify(c, dpoEmail, Recipient.DPO, "dpo-action-required", values);
                 return;
             }
             store.setStatus(c, r.id(), "completed", now);
             Map<String, String> values = values(r);
             values.put("summary", "Your corrected details are now used by us and by " + r.vendors().size()
                     + " connected service(s).");
-            notify(changes.getOrDefault("email", emailOf(r.subjectId())), "completion", values);
+            notify(c, changes.getOrDefault("email", emailOf(r.subjectId())), Recipient.PERSON, "completion", values);
         } else if (clean && r.type() == RequestType.ACCESS) {
             store.setStatus(c, r.id(), "completed", now);
             Map<String, String> values = values(r);
             values.put("summary", "A copy of the personal data we and " + r.vendors().size()
                     + " connected service(s) hold about you is ready; we will send it to you securely.");
-            notify(emailOf(r.subjectId()), "completion", values);
+            notify(c, emailOf(r.subjectId()), Recipient.PERSON, "completion", values);
         } else if (clean) {
             store.setStatus(c, r.id(), "completed", now);
             Map<String, String> values = values(r);
             values.put("summary", "Processing for " + (r.purposes().isEmpty() ? "every purpose" : String.join(", ",
                     r.type() == RequestType.RESTRICTION ? new java.util.TreeSet<>(allPurposes) : r.purposes()))
                     + " has stopped in our systems and in every connected service that uses it.");
-            notify(emailOf(r.subjectId()), "completion", values);
+            notify(c, emailOf(r.subjectId()), Recipient.PERSON, "completion", values);
         } else {
             store.setStatus(c, r.id(), "action_required", now);
             Map<String, String> values = values(r);
@@ -509,7 +542,7 @@ public final class RequestService implements Outbox.Listener {
             r.vendors().forEach(v -> summary.append("  ").append(v.vendor()).append(": ").append(v.status())
                     .append(v.detail() == null ? "" : " (" + v.detail() + ")").append('\n'));
             values.put("summary", summary.toString());
-            notify(dpoEmail, "dpo-action-required", values);
+            notify(c, dpoEmail, Recipient.DPO, "dpo-action-required", values);
         }
     }
 
@@ -612,22 +645,20 @@ public final class RequestService implements Outbox.Listener {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("requestId", r.id());
         v.put("type", r.type().wire());
+        v.put("aType", Templates.withArticle(r.type().wire()));
         v.put("receivedAt", r.receivedAt().toString());
         v.put("dueAt", r.dueAt().toString());
         return v;
     }
 
-    private void notify(String to, String template, Map<String, String> values) {
+    /** Queues the mail in the caller's transaction: it goes out if and only if the change that causes it commits. */
+    private void notify(java.sql.Connection c, String to, Recipient recipient, String template,
+            Map<String, String> values) throws SQLException {
         if (to == null || to.isBlank()) {
             return;
         }
-        try {
-            Templates.Message m = templates.render(template, values);
-            mailer.send(to, m.subject(), m.body());
-        } catch (RuntimeException e) {
-            LOG.error("Could not send the {} e-mail of request {}: {}", template, values.get("requestId"),
-                    e.getClass().getSimpleName());
-        }
+        Templates.Message m = templates.render(template, values);
+        mail.enqueue(c, template, recipient, values.get("requestId"), new OutgoingMail(to, m.subject(), m.body()));
     }
 
     private String token() {

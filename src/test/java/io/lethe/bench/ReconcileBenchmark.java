@@ -27,7 +27,8 @@ import io.lethe.connectors.VendorAdapter;
 import io.lethe.connectors.VendorContact;
 import io.lethe.db.Database;
 import io.lethe.dispatch.Outbox;
-import io.lethe.mail.Mailer;
+import io.lethe.notify.MailOutbox;
+import io.lethe.notify.MessageIds;
 import io.lethe.mail.Templates;
 import io.lethe.reconcile.ReconcileRuns;
 import io.lethe.reconcile.Reconciler;
@@ -61,7 +62,8 @@ public final class ReconcileBenchmark {
 
             ConsentRegister register = new ConsentRegister(ds, keys, Clock.systemUTC());
             DefaultCamelContext camel = new DefaultCamelContext();
-            Mailer mailer = new Mailer(camel, "", "");
+            MailOutbox mailer = new MailOutbox(ds, keys.derivedKey("mail-outbox"), new MessageIds(""), Clock.systemUTC(),
+                    false);
             Connectors connectors = benchConnector(n);
             Outbox outbox = new Outbox(ds, new SyncLog(ds, Clock.systemUTC(), io.lethe.audit.AuditKey.of(new byte[32])), Clock.systemUTC(), "bench");
             RequestService requests = new RequestService(ds, register, outbox, connectors,

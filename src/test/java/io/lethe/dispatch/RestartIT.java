@@ -64,9 +64,9 @@ class RestartIT {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertThat(delivered(fakes)).hasSize(PEOPLE));
                 ApiClient again = new ApiClient(second.port);
-                // The vendor logs a call before the hub has recorded its answer: give the last batch time to land.
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(again.get("/api/v1/connectors",
-                        HubProcess.KEY).json().get(0).path("pending").asLong()).isZero());
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> // recorded just after the vendor answers
+                        assertThat(again.get("/api/v1/connectors", HubProcess.KEY).json().get(0).path("pending")
+                                .asLong()).isZero());
                 assertThat(again.get("/api/v1/audit/verify", HubProcess.KEY).json().path("valid").asBoolean()).isTrue();
             }
         }

@@ -67,9 +67,9 @@ class EmailVendorTest extends HubTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> to(PRIVACY, "[Lethe ref " + id + "/manual]") != null);
         Message asked = to(PRIVACY, "[Lethe ref " + id + "/manual]");
         assertThat(GreenMailUtil.getBody(asked)).contains("person@example.com").contains("erase");
-        // The e-mail leaves during the dispatch; its outcome is recorded a moment later.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/api/v1/requests/" + id,
-                ADMIN_KEY).json().path("vendors").get(0).path("status").asText()).isEqualTo("submitted"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> // recorded just after the mail went out
+                assertThat(api.get("/api/v1/requests/" + id, ADMIN_KEY).json().path("vendors").get(0).path("status")
+                        .asText()).isEqualTo("submitted"));
 
         GreenMailUtil.sendTextEmail("hub@localhost", PRIVACY, "Re: " + asked.getSubject(),
                 "Hello, we have deleted all data of this person.\n\n> If you hold no data about them, say so.",

@@ -10,6 +10,7 @@ import io.lethe.api.ApiKeys;
 import io.lethe.config.HubConfiguration;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -66,6 +67,17 @@ public abstract class HubTestSupport extends CamelMainTestSupport {
                 "compliance:compliance:" + ApiKeys.sha256Hex(COMPLIANCE_KEY)));
         p.putAll(extraProperties());
         return p;
+    }
+
+    /**
+     * Stops this class's hub once its tests are done (after the subclass's own clean-up). Left running, every hub's
+     * timers (dispatch, mail queue, mailbox) kept polling until the JVM ended and slowed the classes after it.
+     */
+    @AfterAll
+    void stopHub() {
+        if (context != null) {
+            context.stop();
+        }
     }
 
     /** More settings for one test class. */

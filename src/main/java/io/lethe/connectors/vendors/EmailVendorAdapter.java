@@ -7,14 +7,19 @@ import java.util.Map;
 
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.VendorAdapter;
+import io.lethe.connectors.VendorException;
+import io.lethe.mail.MailFailure;
 import io.lethe.mail.Mailer;
 import io.lethe.mail.Templates;
+import io.lethe.notify.OutgoingMail;
 
 /**
  * A vendor without a privacy API: each command becomes an e-mail to the vendor's privacy contact
  * ({@code privacyEmail}) from the templates {@code config/mail/vendor-<action>.txt}, with a reference in the subject
  * line ({@code [Lethe ref <requestId>/<connector>]}) that the mailbox watcher matches the reply to. The outcome is
- * {@code submitted}; the request waits for the reply.
+ * {@code submitted}; the request waits for the reply. Sent at once with {@link Mailer#send(OutgoingMail)} (Message-ID in
+ * the sender's domain, {@code Auto-Submitted}); a server that is down or answers 4xx makes the call transient, so the
+ * command outbox retries it like any vendor call, and a refusal (5xx) needs a person.
  */
 public final class EmailVendorAdapter implements VendorAdapter {
 
@@ -46,10 +51,10 @@ public final class EmailVendorAdapter implements VendorAdapter {
         return send(connector, targets, "rectify");
     }
 
-    /** A reminder to a vendor that has not answered. */
-    public void remind(Connector connector, Map<String, String> values) {
+    /** A reminder to a vendor that has not answered (queued by the caller). */
+    public OutgoingMail reminder(Connector connector, Map<String, String> values) {
         Templates.Message m = templates.render("vendor-reminder", values);
-        mailer.send(connector.setting("privacyEmail"), m.subject(), m.body());
+        return new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body());
     }
 
     private List<TargetOutcome> send(Connector connector, List<Target> targets, String action) {
@@ -63,9 +68,15 @@ public final class EmailVendorAdapter implements VendorAdapter {
             t.changes().forEach((k, v) -> changes.append("    ").append(k).append(": ").append(v).append('\n'));
             values.put("changes", changes.toString());
             Templates.Message m = templates.render("vendor-" + action, values);
-            boolean sent = mailer.send(connector.setting("privacyEmail"), m.subject(), m.body());
-            outcomes.add(sent ? TargetOutcome.of(t.commandId(), "submitted", 0, "e-mailed the vendor's privacy contact")
-                    : TargetOutcome.rejected(t.commandId(), 0, "mail is not configured (LETHE_SMTP_URL)"));
+            try {
+                mailer.send(new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body()));
+                outcomes.add(TargetOutcome.of(t.commandId(), "submitted", 0, "e-mailed the vendor's privacy contact"));
+            } catch (MailFailure f) {
+                if (!f.permanent()) {
+                    throw new VendorException.Transient(f.getMessage(), null, null, null);
+                }
+                outcomes.add(TargetOutcome.rejected(t.commandId(), 0, f.getMessage()));
+            }
         }
         return outcomes;
     }
