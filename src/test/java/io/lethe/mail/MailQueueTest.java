@@ -109,7 +109,8 @@ abstract class MailQueueTest extends HubTestSupport {
         Matcher token = Pattern.compile("/verify/([A-Za-z0-9_-]{43})").matcher(GreenMailUtil.getBody(link));
         assertThat(token.find()).isTrue();
         assertThat(GreenMailUtil.getBody(link)).contains("an erasure request");
-        assertThat(api.get("/verify/" + token.group(1), null).status()).isEqualTo(200);
+        assertThat(api.send("POST", "/verify/" + token.group(1), null, "application/x-www-form-urlencoded", "").status())
+                .isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(request(id).path("status").asText()).isEqualTo("in_progress"));
 

@@ -27,6 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class KeyRotationTest extends HubTestSupport {
 
+    /** The test looks up every subject it made (well over the default 60 look-ups a minute per key). */
+    @Override
+    protected java.util.Properties extraProperties() {
+        java.util.Properties p = new java.util.Properties();
+        p.put("lethe.api.rate-limit.lookups-per-minute", "100000");
+        return p;
+    }
+
     String record(String email) {
         var r = api.post("/api/v1/consents", INTAKE_KEY, """
                 {"subject": {"email": "%s"}, "purpose": "email_marketing", "status": "granted",

@@ -262,7 +262,6 @@ abstract class IdentityAttacksTest extends HubTestSupport {
         assertThat(request(erasure).path("subjectId").isNull()).isTrue();
         assertThat(database.count("subject")).isEqualTo(subjects);
         assertThat(lookup(stranger)).isNull();
-        assertThat(mailsTo(stranger)).hasSize(2);
         assertThat(rows("select sealed_contact from dsr where id = '" + access + "'").get(0)).isNotEqualTo("null")
                 .doesNotContain(stranger);
 
@@ -303,7 +302,7 @@ abstract class IdentityAttacksTest extends HubTestSupport {
         assertThat(consent(INTAKE_KEY, "{\"email\": \"" + erased + "\"}", "withdrawn")).isEqualTo(newId);
         assertThat(consent(INTAKE_KEY, "{\"email\": \"someone.unrelated@ordinary-signup.example\"}", "granted"))
                 .isNotBlank();
-        Thread.sleep(1500); // a second alert would have arrived by now
+        Thread.sleep(2500); // a second alert would have left the mail queue by now
         assertThat(mailsTo(DPO)).hasSize(1);
     }
 
