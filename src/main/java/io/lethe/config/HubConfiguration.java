@@ -44,6 +44,8 @@ import io.lethe.dispatch.OutboxWriter;
 import io.lethe.mail.Mailer;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
+import io.lethe.api.edge.EdgeSettings;
+import io.lethe.api.edge.HttpEdgeServer;
 import io.lethe.api.ApiKeys;
 import io.lethe.api.ConsentApi;
 import io.lethe.api.ConsentRequests;
@@ -149,6 +151,14 @@ public class HubConfiguration implements CamelConfiguration {
         ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out);
         AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy));
+        // The embedded server's Vert.x: timeouts, TLS, framing checks and the pre-body guard (see api/edge).
+        HttpEdgeServer edge = new HttpEdgeServer(context, new EdgeSettings(settings.millis("lethe.http.idle-timeout-ms"),
+                settings.millis("lethe.http.read-timeout-ms"), settings.getInt("lethe.api.body-limit"),
+                EdgeSettings.Tls.of(settings.optional("lethe.tls.cert"), settings.optional("lethe.tls.key"),
+                        settings.optional("lethe.tls.keystore"), settings.optional("lethe.tls.keystore-password"))),
+                apiKeys, policy, json);
+        context.addService(edge.closer());
+        registry.bind("vertx", edge);
         registry.bind("problems", new Problems(json));
         registry.bind("apiFallback", new ApiFallback());
         registry.bind("openApi", openApi);
