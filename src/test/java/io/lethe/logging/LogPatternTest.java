@@ -9,6 +9,9 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.message.SimpleMessage;
+import org.slf4j.LoggerFactory;
+import io.lethe.support.LogCapture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,6 +39,17 @@ class LogPatternTest {
         }
         assertThat(message).contains("ERR\\r\\n2026-12-01T10:00:00,000 INFO");
         assertThat(withException).contains("call failed java.lang.IllegalArgumentException", "ERR\\r\\n2026", "\\n\tat ");
+    }
+
+    @Test
+    void the_running_configuration_writes_an_exception_on_the_same_line() {
+        try (LogCapture log = new LogCapture()) {
+            LoggerFactory.getLogger("io.lethe.logging.probe").warn("probe failed", new IllegalStateException(FORGED));
+            String line = log.events().stream().filter(e -> e.contains("probe failed")).findFirst().orElseThrow();
+            String body = line.substring(0, line.length() - System.lineSeparator().length());
+            assertThat(body).contains("IllegalStateException", "ERR\\r\\n2026").doesNotContain("\r", "\n")
+                    .doesNotContainPattern("[\\p{Cntrl}&&[^\\t]]");
+        }
     }
 
     private static String format(PatternLayout layout, LogEvent event) {
