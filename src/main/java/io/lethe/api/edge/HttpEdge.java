@@ -51,7 +51,7 @@ final class HttpEdge implements Handler<RoutingContext> {
         ctx.addHeadersEndHandler(v -> SecurityHeaders.apply(request.path(), ctx.response().headers()));
         ctx.addEndHandler(v -> deadlines.answered(request));
 
-        String path = path(request);
+        String path = path(ctx);
         String method = request.method().name().toUpperCase(Locale.ROOT);
         Optional<Principal> caller = keys.authenticate(bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION)));
         if (KeylessHealth.handles(path, method)) {
@@ -126,9 +126,13 @@ final class HttpEdge implements Handler<RoutingContext> {
         return new ApiProblem(401, "Unauthorized", "A valid API key is required: Authorization: Bearer <key>.");
     }
 
-    /** The request path as the guard sees it: without query and without a trailing slash. */
-    private static String path(HttpServerRequest request) {
-        String path = request.path();
+    /**
+     * The path the router matches routes with (dot segments and double slashes removed, unreserved escapes decoded),
+     * so that {@code /observe//health} or {@code /api/v1/./consents} cannot reach a route past a check made on the
+     * raw path. Without a trailing slash, as the guard compares paths.
+     */
+    private static String path(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 

@@ -67,6 +67,11 @@ class HttpEdgeTest extends HubTestSupport {
                 assertThat(r.body()).as(query).isEqualTo("{\"status\":\"UP\"}");
             }
         }
+        for (String disguised : List.of("/observe//health", "/observe/./health", "/observe/%68ealth",
+                "/observe/x/../health/", "/observe/health/./ready")) {
+            Response r = api.get(disguised + "?exposureLevel=full&data=true&stackTrace=true", null);
+            assertThat(r.body()).as(disguised).isEqualTo("{\"status\":\"UP\"}");
+        }
         Response detail = api.get("/observe/health?exposureLevel=full&data=true", ADMIN_KEY);
         assertThat(detail.json().path("checks").isArray()).isTrue();
         assertThat(detail.body()).contains("register");
@@ -93,6 +98,9 @@ class HttpEdgeTest extends HubTestSupport {
         assertThat(single.status()).isEqualTo(413);
         assertThat(single.contentType()).startsWith("application/problem+json");
         assertThat(single.json().path("status").asInt()).isEqualTo(413);
+
+        Response disguised = api.send("POST", "/api/v1//consents", ADMIN_KEY, "application/json", big);
+        assertThat(disguised.status()).isEqualTo(413);
 
         Response batch = api.send("POST", "/api/v1/consents/batch", ADMIN_KEY, "application/json",
                 "{\"events\":[" + big + "]}");
