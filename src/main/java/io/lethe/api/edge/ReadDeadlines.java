@@ -10,19 +10,22 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The read timeout: a connection must deliver a request's headers within the timeout of being opened (or of the
- * previous answer), and the request's body within the timeout of its headers. A client that trickles bytes keeps
- * the idle timeout from firing; this bounds how long it can hold a connection and its buffers all the same.
+ * The read timeout: a new connection must deliver its first request's headers within the read timeout, and each
+ * request's body must arrive within the read timeout of its headers; a kept-alive connection waits at most the idle
+ * timeout for its next request. A client that trickles bytes keeps the idle timeout from firing; this bounds how
+ * long it can hold a connection and its buffers all the same.
  */
 final class ReadDeadlines {
 
     private final Vertx vertx;
     private final long timeoutMillis;
+    private final long keepAliveMillis;
     private final Map<HttpConnection, Deadline> open = new ConcurrentHashMap<>();
 
-    ReadDeadlines(Vertx vertx, Duration timeout) {
+    ReadDeadlines(Vertx vertx, Duration readTimeout, Duration keepAlive) {
         this.vertx = vertx;
-        this.timeoutMillis = timeout.toMillis();
+        this.timeoutMillis = readTimeout.toMillis();
+        this.keepAliveMillis = keepAlive.toMillis();
     }
 
     /** A new connection: its first request's headers are due. */
@@ -33,7 +36,7 @@ final class ReadDeadlines {
             deadline.cancel();
             open.remove(connection);
         });
-        deadline.awaitHeaders();
+        deadline.awaitHeaders(timeoutMillis);
     }
 
     /** A request's headers arrived: its body is due; {@code late} answers a body that does not arrive in time. */
@@ -48,7 +51,7 @@ final class ReadDeadlines {
     void answered(HttpServerRequest request) {
         Deadline deadline = open.get(request.connection());
         if (deadline != null) {
-            deadline.awaitHeaders();
+            deadline.awaitHeaders(keepAliveMillis);
         }
     }
 
@@ -62,9 +65,9 @@ final class ReadDeadlines {
             this.connection = connection;
         }
 
-        synchronized void awaitHeaders() {
+        synchronized void awaitHeaders(long millis) {
             long mine = restart();
-            timerId = vertx.setTimer(timeoutMillis, fired -> {
+            timerId = vertx.setTimer(millis, fired -> {
                 if (current(mine)) {
                     connection.close();
                 }

@@ -186,6 +186,23 @@ class HttpEdgeTest extends HubTestSupport {
     }
 
     @Test
+    void trickled_headers_are_cut_off_although_the_connection_is_never_idle() throws IOException, InterruptedException {
+        try (RawHttp slow = new RawHttp("127.0.0.1", port, 10_000)) {
+            slow.send("GET /observe/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+            boolean cut = false;
+            for (int i = 0; i < 25 && !cut; i++) { // one byte every 300 ms for 7.5 s: the idle timeout never fires
+                Thread.sleep(300);
+                try {
+                    slow.send("a");
+                } catch (IOException closed) {
+                    cut = true;
+                }
+            }
+            assertThat(cut).as("closed while the client was still sending").isTrue();
+        }
+    }
+
+    @Test
     void every_answer_carries_the_security_headers() throws IOException {
         for (String path : List.of("/observe/health", "/api/v1/connectors", "/api/v1/nothing-here", "/no-such-page",
                 "/verify/not-a-token")) {
