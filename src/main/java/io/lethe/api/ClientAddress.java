@@ -35,7 +35,20 @@ public record ClientAddress(byte[] bytes) {
     /** The client of this request. */
     public static ClientAddress of(Message in, TrustedProxies proxies) {
         Object remote = in.getHeader(REMOTE_ADDRESS);
-        ClientAddress peer = remote instanceof SocketAddress s ? parse(s.hostAddress()) : null;
+        List<String> forwarded = new ArrayList<>();
+        for (Object header : in.getHeader("X-Forwarded-For") instanceof List<?> l ? l : List.of(String.valueOf(
+                in.getHeader("X-Forwarded-For", "", String.class)))) {
+            forwarded.add(String.valueOf(header));
+        }
+        return of(remote instanceof SocketAddress s ? s.hostAddress() : null, forwarded, proxies);
+    }
+
+    /**
+     * The client behind a socket peer and its {@code X-Forwarded-For} values: the peer, unless it is a trusted proxy;
+     * then the right-most forwarded address that is not one.
+     */
+    public static ClientAddress of(String peerAddress, List<String> forwardedFor, TrustedProxies proxies) {
+        ClientAddress peer = parse(peerAddress);
         if (peer == null) {
             return UNKNOWN;
         }
@@ -43,9 +56,8 @@ public record ClientAddress(byte[] bytes) {
             return peer;
         }
         List<String> hops = new ArrayList<>();
-        for (Object header : in.getHeader("X-Forwarded-For") instanceof List<?> l ? l : List.of(String.valueOf(
-                in.getHeader("X-Forwarded-For", "", String.class)))) {
-            for (String hop : String.valueOf(header).split(",")) {
+        for (String header : forwardedFor) {
+            for (String hop : header.split(",")) {
                 hops.add(hop.strip());
             }
         }

@@ -86,6 +86,11 @@ public final class RateLimits {
         return new RateLimits(0, Map.of(), 1, TrustedProxies.parse(""));
     }
 
+    /** Who sent a request seen at the HTTP edge, before Camel (see {@link ClientAddress}). */
+    public ClientAddress client(String peerAddress, java.util.List<String> forwardedFor) {
+        return ClientAddress.of(peerAddress, forwardedFor, proxies);
+    }
+
     /** Who sent this request (see {@link ClientAddress}). */
     public ClientAddress client(org.apache.camel.Message in) {
         return ClientAddress.of(in, proxies);

@@ -53,6 +53,8 @@ import io.lethe.dispatch.DpoAlerts;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeyStore;
+import io.lethe.api.edge.EdgeSettings;
+import io.lethe.api.edge.HttpEdgeServer;
 import io.lethe.api.ApiKeys;
 import io.lethe.api.ApiKeysApi;
 import io.lethe.api.ConsentApi;
@@ -200,6 +202,14 @@ public class HubConfiguration implements CamelConfiguration {
                 java.time.Duration.ofMinutes(2), clock);
         registry.bind("idempotencyStore", idempotencyStore);
         registry.bind("idempotency", new Idempotency(idempotencyStore));
+        // The embedded server's Vert.x: timeouts, TLS, framing checks and the pre-body guard (see api/edge).
+        HttpEdgeServer edge = new HttpEdgeServer(context, new EdgeSettings(settings.millis("lethe.http.idle-timeout-ms"),
+                settings.millis("lethe.http.read-timeout-ms"), settings.getInt("lethe.api.body-limit"),
+                EdgeSettings.Tls.of(settings.optional("lethe.tls.cert"), settings.optional("lethe.tls.key"),
+                        settings.optional("lethe.tls.keystore"), settings.optional("lethe.tls.keystore-password"))),
+                apiKeys, policy, rateLimits, json);
+        context.addService(edge.closer());
+        registry.bind("vertx", edge);
         registry.bind("problems", new Problems(json));
         registry.bind("apiFallback", new ApiFallback());
         registry.bind("openApi", openApi);

@@ -27,5 +27,15 @@ class HealthTest extends HubTestSupport {
         Response down = api.get("/observe/health", null);
         assertThat(down.status()).isEqualTo(503);
         assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
+
+        // Without an admin key the query cannot ask for more: no checks, no route ids, no stack trace, no host.
+        for (String key : new String[] {null, COMPLIANCE_KEY}) {
+            Response asked = api.get("/observe/health?exposureLevel=full&data=true&stackTrace=true", key);
+            assertThat(asked.status()).isEqualTo(503);
+            assertThat(asked.body()).isEqualTo("{\"status\":\"DOWN\"}");
+        }
+        Response operator = api.get("/observe/health?exposureLevel=full&data=true&stackTrace=true", ADMIN_KEY);
+        assertThat(operator.status()).isEqualTo(503);
+        assertThat(operator.body()).contains("register database is unreachable");
     }
 }

@@ -13,6 +13,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.lethe.support.ApiClient.Response;
 import io.lethe.support.HubTestSupport;
+import io.lethe.support.FormattedLogCapture;
 import io.lethe.support.TestDatabase;
 import io.lethe.support.VendorFakes;
 import jakarta.mail.internet.MimeMessage;
@@ -136,6 +137,55 @@ class DispatchFaultsTest extends HubTestSupport {
         long waited = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
         assertThat(waited).isGreaterThanOrEqualTo(2000);
         assertThat(outcomes(subjectId, "hubspot")).containsExactly("rate_limited", "delivered");
+    }
+
+    /** A vendor's "code" crafted to forge a log line, clear the terminal and leak an address. */
+    static final String FORGED_CODE = "TEN_SECONDLY_ROLLING\r\n2026-12-01T10:00:00,000 INFO  [main] Dispatcher - ok"
+            + " \u001b[2J leaked.subscriber.address@example-subsidiary.com";
+
+    static String jsonString(String value) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void vendor_codes_that_are_not_codes_never_reach_the_log_or_the_sync_log() {
+        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).willReturn(aResponse().withStatus(429)
+                .withHeader("Retry-After", "1").withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\",\"policyName\":"
+                        + jsonString(FORGED_CODE) + "}")));
+        String email = "forged.vendor.code.subject@example-subsidiary.com";
+        for (String list : new String[] {VendorFakes.LIST_A, VendorFakes.LIST_B}) {
+            fakes.mailchimp.stubFor(post(urlPathEqualTo("/3.0/lists/" + list)).willReturn(okJson(
+                    "{\"new_members\":[],\"updated_members\":[],\"errors\":[{\"email_address\":\"" + email
+                            + "\",\"error\":\"x\",\"error_code\":" + jsonString(FORGED_CODE) + "}],\"error_count\":1}")));
+        }
+        try (FormattedLogCapture log = new FormattedLogCapture()) {
+            String subjectId = withdraw(email);
+            String syncLog = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> api.get("/api/v1/sync-log?subjectId=" + subjectId, ADMIN_KEY).body(),
+                    body -> body.contains("HubSpot rate limit") && body.contains("Mailchimp member error"));
+            assertThat(syncLog).contains("HubSpot rate limit (UNRECOGNISED_CODE)",
+                    "Mailchimp member error UNRECOGNISED_CODE");
+            // Let both commands finish here, so nothing of this test reaches the next one: HubSpot recovers, and
+            // the DPO has been e-mailed about Mailchimp (or the hub has logged that it could not).
+            fakes.reset();
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
+                    assertThat(vendorState(subjectId, "hubspot").path("status").asText()).isEqualTo("done"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> mail.getReceivedMessages().length >= 1
+                    || log.text().contains("Could not e-mail the DPO about connector mailchimp"));
+            StringBuilder mails = new StringBuilder();
+            for (MimeMessage m : mail.getReceivedMessages()) {
+                mails.append(GreenMailUtil.getWholeMessage(m));
+            }
+            for (String text : new String[] {syncLog, log.text(), mails.toString()}) {
+                assertThat(text).doesNotContain("leaked.subscriber.address", "2026-12-01T10:00:00", "[2J",
+                        "\u001b", email);
+            }
+        }
     }
 
     @Test

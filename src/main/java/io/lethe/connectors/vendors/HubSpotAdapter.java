@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.VendorAdapter;
 import io.lethe.connectors.VendorException;
+import io.lethe.connectors.VendorText;
 import io.lethe.connectors.VendorHttp;
 
 /**
@@ -222,11 +223,11 @@ public final class HubSpotAdapter implements VendorAdapter {
     private VendorException rateLimited(VendorHttp.Response r) {
         String policy = "";
         try {
-            policy = JSON.readTree(r.body()).path("policyName").asText("");
+            policy = VendorText.code(JSON.readTree(r.body()).path("policyName").asText(""));
         } catch (Exception unreadable) {
             // no policy name: treat as the rolling window
         }
-        if (policy.toUpperCase(Locale.ROOT).contains("DAILY")) {
+        if (policy.contains("DAILY")) {
             return new VendorException.LimitExhausted("HubSpot daily limit reached (" + policy + ")", 429, DAILY_LIMIT_PARK);
         }
         Duration wait = http.retryAfter(r.header("Retry-After"));

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.VendorAdapter;
 import io.lethe.connectors.VendorException;
+import io.lethe.connectors.VendorText;
 import io.lethe.connectors.VendorHttp;
 
 /**
@@ -236,7 +237,7 @@ public final class MailchimpAdapter implements VendorAdapter {
             try {
                 for (JsonNode error : JSON.readTree(r.body()).path("errors")) {
                     errorByEmail.put(error.path("email_address").asText("").toLowerCase(Locale.ROOT),
-                            error.path("error_code").asText("ERROR"));
+                            VendorText.code(error.path("error_code").asText("ERROR")));
                 }
             } catch (Exception unreadable) {
                 // a 2xx without a readable body: no per-member errors known

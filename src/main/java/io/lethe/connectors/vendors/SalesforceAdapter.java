@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.VendorAdapter;
 import io.lethe.connectors.VendorException;
+import io.lethe.connectors.VendorText;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -330,7 +331,7 @@ public final class SalesforceAdapter implements VendorAdapter {
                 JsonNode result = results.get(k);
                 if (!result.path("success").asBoolean(false)) {
                     failures.put(chunk.get(k).path("id").asText(),
-                            result.path("errors").path(0).path("statusCode").asText("UNKNOWN_ERROR"));
+                            VendorText.code(result.path("errors").path(0).path("statusCode").asText("UNKNOWN_ERROR")));
                 }
             }
         }
@@ -355,8 +356,8 @@ public final class SalesforceAdapter implements VendorAdapter {
         }
         if (cause instanceof SalesforceException sf) {
             int status = sf.getStatusCode();
-            String code = sf.getErrors() == null ? "" : sf.getErrors().stream().map(RestError::getErrorCode)
-                    .filter(c -> c != null).findFirst().orElse("");
+            String code = VendorText.code(sf.getErrors() == null ? "" : sf.getErrors().stream()
+                    .map(RestError::getErrorCode).filter(c -> c != null).findFirst().orElse(""));
             if (status == 403 && code.equals("REQUEST_LIMIT_EXCEEDED")) {
                 return new VendorException.LimitExhausted("Salesforce REQUEST_LIMIT_EXCEEDED", 403, LIMIT_PARK);
             }
