@@ -23,6 +23,10 @@ import io.lethe.reconcile.Reconciler;
 import io.lethe.connectors.vendors.EmailVendorAdapter;
 import io.lethe.mail.MailIntake;
 import io.lethe.mail.MailIntakeStarter;
+import io.lethe.mail.DpoAlerts;
+import io.lethe.mail.MailboxWatch;
+import io.lethe.mail.ReplyReader;
+import io.lethe.connectors.vendors.VendorMails;
 import io.lethe.mail.Templates;
 import io.lethe.mail.VendorReminders;
 import io.lethe.requests.Deadlines;
@@ -93,7 +97,8 @@ public class HubConfiguration implements CamelConfiguration {
         VendorHttp http = new VendorHttp(context, clock);
         Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
         Templates templates = new Templates(Path.of(settings.get("lethe.mail.templates")));
-        EmailVendorAdapter emailVendors = new EmailVendorAdapter(mailer, templates);
+        VendorMails vendorMails = new VendorMails(dataSource, settings.optional("lethe.mail.from"), clock);
+        EmailVendorAdapter emailVendors = new EmailVendorAdapter(mailer, templates, vendorMails);
         Connectors connectors = Connectors.load(Path.of(settings.get("lethe.connectors-dir")),
                 settings.optional("lethe.connectors"), new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce", "email"),
                         purposes.names()), settings::optional,
@@ -129,10 +134,20 @@ public class HubConfiguration implements CamelConfiguration {
         requestService.setPurposes(purposes.names());
         requestService.setReminderLead(java.time.Duration.ofDays(settings.getInt("lethe.requests.remind-before-days")));
         dispatcher.setChanges(requestService::changesFor);
-        registry.bind("mailIntake", new MailIntake(requestService));
+        MailIntakeStarter mailIntakeStarter = new MailIntakeStarter(settings.optional("lethe.imap.url"));
+        MailboxWatch mailboxWatch = new MailboxWatch(clock, mailIntakeStarter.pollDelay());
+        registry.bind("mailboxWatch", mailboxWatch);
+        if (mailIntakeStarter.enabled()) {
+            registry.bind("mailboxHealthCheck", mailboxWatch);
+        }
+        registry.bind("mailIntake", new MailIntake(requestService, vendorMails, connectors,
+                ReplyReader.load(Path.of(settings.get("lethe.mail.templates"))),
+                new DpoAlerts(mailer, templates, settings.optional("lethe.dpo.email")), mailboxWatch,
+                settings.get("lethe.mail.quarantine-folder"),
+                List.of(settings.optional("lethe.mail.from"), settings.optional("lethe.dpo.email"))));
         registry.bind("vendorReminders", new VendorReminders(requestService, connectors, emailVendors,
                 java.time.Duration.ofDays(settings.getInt("lethe.requests.vendor-reminder-days"))));
-        context.addStartupListener(new MailIntakeStarter(settings.optional("lethe.imap.url")));
+        context.addStartupListener(mailIntakeStarter);
 
         // Reconciliation
         ReconcileRuns reconcileRuns = new ReconcileRuns(dataSource, clock);

@@ -32,12 +32,18 @@ public final class Mailer {
 
     /** Sends a plain-text message; returns false when mail is disabled. */
     public boolean send(String to, String subject, String text) {
+        return send(to, subject, text, Map.of());
+    }
+
+    /** The same with extra mail headers (e.g. the {@code Message-ID} a vendor's reply is matched on). */
+    public boolean send(String to, String subject, String text, Map<String, String> headers) {
         if (!enabled() || to == null || to.isBlank()) {
             LOG.warn("Mail disabled or no recipient configured: not sending '{}'", subject);
             return false;
         }
-        template.sendBodyAndHeaders(smtpUrl, text, Map.of("To", to, "From", from, "Subject", subject,
-                "Content-Type", "text/plain; charset=UTF-8"));
+        Map<String, Object> all = new java.util.HashMap<>(headers);
+        all.putAll(Map.of("To", to, "From", from, "Subject", subject, "Content-Type", "text/plain; charset=UTF-8"));
+        template.sendBodyAndHeaders(smtpUrl, text, all);
         return true;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.VendorAdapter;
@@ -12,18 +13,21 @@ import io.lethe.mail.Templates;
 
 /**
  * A vendor without a privacy API: each command becomes an e-mail to the vendor's privacy contact
- * ({@code privacyEmail}) from the templates {@code config/mail/vendor-<action>.txt}, with a reference in the subject
- * line ({@code [Lethe ref <requestId>/<connector>]}) that the mailbox watcher matches the reply to. The outcome is
- * {@code submitted}; the request waits for the reply.
+ * ({@code privacyEmail}) from the templates {@code config/mail/vendor-<action>.txt}. Each message gets its own secret
+ * token, shown in the reference {@code [Lethe ref <token>/<connector>]} (never the request id, which the person also
+ * sees), and its own Message-ID; the mailbox watcher accepts a reply only when it answers one of them (see
+ * {@link VendorMails}). The outcome is {@code submitted}; the request waits for the reply.
  */
 public final class EmailVendorAdapter implements VendorAdapter {
 
     private final Mailer mailer;
     private final Templates templates;
+    private final VendorMails sent;
 
-    public EmailVendorAdapter(Mailer mailer, Templates templates) {
+    public EmailVendorAdapter(Mailer mailer, Templates templates, VendorMails sent) {
         this.mailer = mailer;
         this.templates = templates;
+        this.sent = sent;
     }
 
     @Override
@@ -48,23 +52,38 @@ public final class EmailVendorAdapter implements VendorAdapter {
 
     /** A reminder to a vendor that has not answered. */
     public void remind(Connector connector, Map<String, String> values) {
-        Templates.Message m = templates.render("vendor-reminder", values);
-        mailer.send(connector.setting("privacyEmail"), m.subject(), m.body());
+        String ref = values.getOrDefault("ref", "");
+        String requestId = ref.contains("/") ? ref.substring(0, ref.lastIndexOf('/')) : ref;
+        Optional<VendorMails.Sent> first = sent.latest(requestId, connector.id());
+        VendorMails.Issued issued = sent.issue(connector.id(), first.map(VendorMails.Sent::commandId).orElse(null),
+                requestId, "reminder");
+        Map<String, String> withToken = new LinkedHashMap<>(values);
+        withToken.put("ref", issued.token() + "/" + connector.id());
+        Templates.Message m = templates.render("vendor-reminder", withToken);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Message-ID", issued.messageId());
+        first.ifPresent(f -> {
+            headers.put("In-Reply-To", f.messageId());
+            headers.put("References", f.messageId());
+        });
+        mailer.send(connector.setting("privacyEmail"), m.subject(), m.body(), headers);
     }
 
     private List<TargetOutcome> send(Connector connector, List<Target> targets, String action) {
         List<TargetOutcome> outcomes = new ArrayList<>();
         for (Target t : targets) {
             Map<String, String> values = new LinkedHashMap<>();
-            values.put("ref", (t.requestId() != null ? t.requestId() : "cmd-" + t.commandId()) + "/" + connector.id());
+            VendorMails.Issued issued = sent.issue(connector.id(), t.commandId(), t.requestId(), action);
+            values.put("ref", issued.token() + "/" + connector.id());
             values.put("email", String.join(", ", t.emails()));
             values.put("purpose", t.purpose() == null ? "" : t.purpose());
             StringBuilder changes = new StringBuilder();
             t.changes().forEach((k, v) -> changes.append("    ").append(k).append(": ").append(v).append('\n'));
             values.put("changes", changes.toString());
             Templates.Message m = templates.render("vendor-" + action, values);
-            boolean sent = mailer.send(connector.setting("privacyEmail"), m.subject(), m.body());
-            outcomes.add(sent ? TargetOutcome.of(t.commandId(), "submitted", 0, "e-mailed the vendor's privacy contact")
+            boolean mailed = mailer.send(connector.setting("privacyEmail"), m.subject(), m.body(),
+                    Map.of("Message-ID", issued.messageId()));
+            outcomes.add(mailed ? TargetOutcome.of(t.commandId(), "submitted", 0, "e-mailed the vendor's privacy contact")
                     : TargetOutcome.rejected(t.commandId(), 0, "mail is not configured (LETHE_SMTP_URL)"));
         }
         return outcomes;
