@@ -105,6 +105,14 @@ public final class InboundMail {
         }
     }
 
+    /** The Message-ID of a message that cannot be parsed, read from its raw header, or null. */
+    public static String rawMessageId(byte[] raw) {
+        String head = new String(raw, 0, Math.min(raw.length, 64 * 1024), StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        Matcher m = EMBEDDED_ID.matcher(end < 0 ? head : head.substring(0, end));
+        return m.find() ? m.group(1) : null;
+    }
+
     private static Address[] parseFrom(String value) throws MessagingException {
         if (value == null || value.isBlank()) {
             throw new MessagingException("no From");

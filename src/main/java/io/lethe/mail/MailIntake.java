@@ -21,6 +21,7 @@ import jakarta.mail.MessagingException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mail.MailConstants;
 import org.apache.camel.component.mail.MailMessage;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,18 +80,32 @@ public final class MailIntake {
         jakarta.mail.Message message = exchange.getIn(MailMessage.class).getOriginalMessage();
         Outcome outcome;
         try {
-            outcome = message.getSize() > LARGEST ? quarantine(null, "a message larger than 25 MB")
+            outcome = message.getSize() > LARGEST ? quarantine(headerId(message), "a message larger than 25 MB")
                     : process(raw(message));
             watch.messageDone();
         } catch (MessagingException | IOException e) {
-            outcome = quarantine(null, "a message the mail server could not hand over (" + e.getClass().getSimpleName() + ")");
+            outcome = quarantine(headerId(message), "a message the mail server could not hand over ("
+                    + e.getClass().getSimpleName() + ")");
             watch.messageDone();
         } catch (RuntimeException e) {
             watch.messageFailed(e); // e.g. the register is down: the message stays unread and is tried again
             throw e;
         }
+        // camel-mail reads the commit headers (moveTo) from the message; a plain one keeps it from mapping the mail's
+        // own headers again, which fails for a broken envelope
+        DefaultMessage done = new DefaultMessage(exchange);
         if (outcome == Outcome.QUARANTINED) {
-            exchange.getIn().setHeader(MailConstants.MAIL_MOVE_TO, quarantine);
+            done.setHeader(MailConstants.MAIL_MOVE_TO, quarantine);
+        }
+        exchange.setIn(done);
+    }
+
+    private static String headerId(jakarta.mail.Message message) {
+        try {
+            String[] id = message.getHeader("Message-ID");
+            return id == null || id.length == 0 ? null : id[0].strip();
+        } catch (MessagingException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -106,7 +121,7 @@ public final class MailIntake {
         try {
             mail = InboundMail.parse(raw);
         } catch (InboundMail.Malformed e) {
-            return quarantine(null, "a message that cannot be read (" + e.getMessage() + ")");
+            return quarantine(InboundMail.rawMessageId(raw), "a message that cannot be read (" + e.getMessage() + ")");
         }
         if (mail.isAutomatic()) {
             return automatic(mail);
