@@ -74,7 +74,7 @@ class MailIntakeGreenMailTest extends MailScenarios {
     }
 
     @Override
-    String person(String tag) {
+    String personAddress(String tag) {
         String address = tag + ".mail-test-person@customers.example.org";
         if (mail.getUserManager().getUser(address) == null) {
             mail.setUser(address, address, "secret");

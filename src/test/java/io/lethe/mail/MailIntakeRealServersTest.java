@@ -41,7 +41,7 @@ class MailIntakeRealServersTest extends MailScenarios {
     }
 
     @Override
-    String person(String tag) {
+    String personAddress(String tag) {
         return "alice+" + tag + "@lethe.test";
     }
 

@@ -54,8 +54,15 @@ abstract class MailScenarios extends HubTestSupport {
 
     abstract String dpo();
 
-    /** A person's address (25-64 characters) whose mailbox the test can read. */
-    abstract String person(String tag);
+    /** An address (25-64 characters) for a person whose mailbox the test can read. */
+    abstract String personAddress(String tag);
+
+    /** Unique per run: mailboxes of real servers may still hold mail of an earlier run. */
+    static final String RUN = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+
+    String person(String tag) {
+        return personAddress(tag + "." + RUN);
+    }
 
     /** IMAP login and password of an address. */
     abstract String[] login(String address);
