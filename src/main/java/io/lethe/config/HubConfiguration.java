@@ -136,9 +136,8 @@ public class HubConfiguration implements CamelConfiguration {
         dispatcher.setChanges(requestService::changesFor);
         MailIntakeStarter mailIntakeStarter = new MailIntakeStarter(settings.optional("lethe.imap.url"));
         MailboxWatch mailboxWatch = new MailboxWatch(clock, mailIntakeStarter.pollDelay());
-        registry.bind("mailboxWatch", mailboxWatch);
-        if (mailIntakeStarter.enabled()) {
-            registry.bind("mailboxHealthCheck", mailboxWatch);
+        if (mailIntakeStarter.enabled()) { // the consumer's poll strategy, and the "mailbox" health check
+            registry.bind("mailboxWatch", mailboxWatch);
         }
         registry.bind("mailIntake", new MailIntake(requestService, vendorMails, connectors,
                 ReplyReader.load(Path.of(settings.get("lethe.mail.templates"))),

@@ -28,7 +28,36 @@ class MailIntakeGreenMailTest extends MailScenarios {
         mail.setUser(hub(), "hub", "secret");
         mail.setUser(vendor(), "vendor", "secret");
         mail.setUser(dpo(), "dpo", "secret");
-        return super.extraProperties();
+        Properties p = super.extraProperties();
+        // vendors are reminded at every sweep, so that the reminder's thread can be tested
+        p.put("lethe.requests.vendor-reminder-days", "0");
+        p.put("lethe.requests.sweep-ms", "2000");
+        return p;
+    }
+
+    @Test
+    @Order(50)
+    void a_reminder_continues_the_thread_with_a_token_of_its_own_and_its_answer_counts() throws Exception {
+        Asked a = askVendor("reminded");
+        MimeMessage[] reminder = new MimeMessage[1];
+        await().atMost(WAIT).until(() -> {
+            for (MimeMessage m : inbox(vendor())) {
+                String[] inReplyTo = m.getHeader("In-Reply-To");
+                if (m.getSubject().contains("Reminder") && inReplyTo != null && inReplyTo[0].equals(a.messageId())) {
+                    reminder[0] = m;
+                    return true;
+                }
+            }
+            return false;
+        });
+        java.util.regex.Matcher ref = REF.matcher(reminder[0].getSubject());
+        assertThat(ref.find()).isTrue();
+        assertThat(ref.group(1)).isNotEqualTo(a.ref());
+        assertThat(reminder[0].getMessageID()).isNotEqualTo(a.messageId());
+        Asked answered = new Asked(a.requestId(), a.person(), reminder[0].getSubject(), reminder[0].getMessageID(),
+                ref.group(1));
+        vendorReply("reference-only-in-reply-to.eml", answered);
+        awaitVendor(a.requestId(), "completed");
     }
 
     @AfterAll
