@@ -30,6 +30,8 @@ postconf -e "myhostname = mail.lethe.test" "mydomain = lethe.test" "myorigin = l
   "default_transport = error" "relay_transport = error" "maillog_file = /var/log/lethe-test-postfix.log"
 postconf -MX smtp/inet 2>/dev/null || true
 postconf -M "127.0.0.1:2525/inet=127.0.0.1:2525 inet n - n - - smtpd"
+# ghost@lethe.test is accepted and bounces at delivery: a real bounce (multipart/report, null sender) for the tests
+grep -q '^ghost:' /etc/aliases || echo "ghost: nosuchuser-lethe-test" >> /etc/aliases
 newaliases
 postfix check >&2
 postfix start >&2
