@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts real mail servers for the mail tests, on loopback only (Debian 12 packages, run as root): Postfix (SMTP on
 # 127.0.0.1:2525, local domain lethe.test, no relaying) and Dovecot (IMAP on 127.0.0.1:1143, plain login), with one
-# mailbox per user hub, vendor, dpo and alice (alice+<tag>@lethe.test also lands in alice's box). Installs them
+# mailbox per user hub, hub2, vendor, dpo and alice (alice+<tag>@lethe.test also lands in alice's box). Installs them
 # when missing, empties the mailboxes, and prints the environment the tests read. Idempotent; fails loudly.
 # Usage:  eval "$(.ci/mail-servers.sh)"
 set -euo pipefail
@@ -17,7 +17,7 @@ if ! command -v postfix >/dev/null || ! command -v dovecot >/dev/null; then
   apt-get install -y -qq --no-install-recommends postfix dovecot-core dovecot-imapd >&2
 fi
 
-for u in hub vendor dpo alice; do
+for u in hub hub2 vendor dpo alice; do
   id "$u" >/dev/null 2>&1 || useradd -m -s /usr/sbin/nologin "$u"
   rm -rf "/home/$u/Maildir"        # every run starts with empty mailboxes
 done
@@ -38,7 +38,7 @@ postfix start >&2
 
 # Dovecot: its own configuration (the packaged one is left alone).
 mkdir -p "$DIR"
-for u in hub vendor dpo alice; do echo "$u:{PLAIN}secret"; done > "$DIR/users"
+for u in hub hub2 vendor dpo alice; do echo "$u:{PLAIN}secret"; done > "$DIR/users"
 chgrp dovecot "$DIR/users" && chmod 640 "$DIR/users"
 cat > "$DIR/dovecot.conf" <<CONF
 protocols = imap

@@ -62,6 +62,7 @@ class MailIntakeGreenMailTest extends MailScenarios {
 
     @AfterAll
     void stop() {
+        context.stop();
         mail.stop();
     }
 

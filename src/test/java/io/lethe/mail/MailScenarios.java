@@ -21,6 +21,7 @@ import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,12 @@ abstract class MailScenarios extends HubTestSupport {
         p.put("lethe.dispatch.poll-ms", "50");
         p.put("lethe.public-url", "http://localhost:" + port);
         return p;
+    }
+
+    /** This hub stops with its class: a hub left running would keep reading a mailbox the next class uses. */
+    @AfterAll
+    void stopHub() {
+        context.stop();
     }
 
     /** A request and the e-mail the hub sent the vendor for it. */
