@@ -23,6 +23,10 @@ import io.lethe.reconcile.Reconciler;
 import io.lethe.connectors.vendors.EmailVendorAdapter;
 import io.lethe.mail.MailIntake;
 import io.lethe.mail.MailIntakeStarter;
+import io.lethe.mail.MailboxAlerts;
+import io.lethe.mail.MailboxWatch;
+import io.lethe.mail.ReplyReader;
+import io.lethe.connectors.vendors.VendorMails;
 import io.lethe.mail.Templates;
 import io.lethe.mail.VendorReminders;
 import io.lethe.requests.Deadlines;
@@ -124,7 +128,8 @@ public class HubConfiguration implements CamelConfiguration {
                 new MailSender.Policy(settings.getInt("lethe.mail.batch"), settings.millis("lethe.mail.lease-ms"),
                         settings.millis("lethe.mail.first-backoff-ms"), settings.millis("lethe.mail.max-backoff-ms"),
                         mailAlertAfter), clock));
-        EmailVendorAdapter emailVendors = new EmailVendorAdapter(mailer, templates);
+        VendorMails vendorMails = new VendorMails(dataSource, settings.optional("lethe.mail.from"), clock);
+        EmailVendorAdapter emailVendors = new EmailVendorAdapter(mailer, templates, vendorMails);
         Connectors connectors = Connectors.load(Path.of(settings.get("lethe.connectors-dir")),
                 settings.optional("lethe.connectors"), new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce", "email"),
                         purposes.names()), settings::optional,
@@ -172,10 +177,19 @@ public class HubConfiguration implements CamelConfiguration {
         register.setReimportListener(new io.lethe.mail.ReimportAlert(mailOutbox, templates, settings.optional("lethe.dpo.email")));
         requestService.setReminderLead(java.time.Duration.ofDays(settings.getInt("lethe.requests.remind-before-days")));
         dispatcher.setChanges(requestService::changesFor);
-        registry.bind("mailIntake", new MailIntake(requestService));
+        MailIntakeStarter mailIntakeStarter = new MailIntakeStarter(settings.optional("lethe.imap.url"));
+        MailboxWatch mailboxWatch = new MailboxWatch(clock, mailIntakeStarter.pollDelay());
+        if (mailIntakeStarter.enabled()) { // the consumer's poll strategy, and the "mailbox" health check
+            registry.bind("mailboxWatch", mailboxWatch);
+        }
+        registry.bind("mailIntake", new MailIntake(requestService, vendorMails, connectors,
+                ReplyReader.load(Path.of(settings.get("lethe.mail.templates"))),
+                new MailboxAlerts(mailOutbox, templates, settings.optional("lethe.dpo.email")), mailboxWatch,
+                settings.get("lethe.mail.quarantine-folder"),
+                List.of(settings.optional("lethe.mail.from"), settings.optional("lethe.dpo.email"))));
         registry.bind("vendorReminders", new VendorReminders(requestService, connectors, emailVendors,
                 java.time.Duration.ofDays(settings.getInt("lethe.requests.vendor-reminder-days")), mailOutbox));
-        context.addStartupListener(new MailIntakeStarter(settings.optional("lethe.imap.url")));
+        context.addStartupListener(mailIntakeStarter);
 
         // Reconciliation
         ReconcileRuns reconcileRuns = new ReconcileRuns(dataSource, clock);

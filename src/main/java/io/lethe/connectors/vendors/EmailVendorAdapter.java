@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.VendorAdapter;
@@ -15,20 +16,23 @@ import io.lethe.notify.OutgoingMail;
 
 /**
  * A vendor without a privacy API: each command becomes an e-mail to the vendor's privacy contact
- * ({@code privacyEmail}) from the templates {@code config/mail/vendor-<action>.txt}, with a reference in the subject
- * line ({@code [Lethe ref <requestId>/<connector>]}) that the mailbox watcher matches the reply to. The outcome is
- * {@code submitted}; the request waits for the reply. Sent at once with {@link Mailer#send(OutgoingMail)} (Message-ID in
- * the sender's domain, {@code Auto-Submitted}); a server that is down or answers 4xx makes the call transient, so the
- * command outbox retries it like any vendor call, and a refusal (5xx) needs a person.
+ * ({@code privacyEmail}) from the templates {@code config/mail/vendor-<action>.txt}. Each message gets its own secret
+ * token, shown in the reference {@code [Lethe ref <token>/<connector>]} (never the request id, which the person also
+ * sees), and its own Message-ID; the mailbox watcher accepts a reply only when it answers one of them (see
+ * {@link VendorMails}). The outcome is {@code submitted}; the request waits for the reply. Sent at once with
+ * {@link Mailer#send(OutgoingMail)} ({@code Auto-Submitted}); a server that is down or answers 4xx makes the call
+ * transient, so the command outbox retries it like any vendor call, and a refusal (5xx) needs a person.
  */
 public final class EmailVendorAdapter implements VendorAdapter {
 
     private final Mailer mailer;
     private final Templates templates;
+    private final VendorMails sent;
 
-    public EmailVendorAdapter(Mailer mailer, Templates templates) {
+    public EmailVendorAdapter(Mailer mailer, Templates templates, VendorMails sent) {
         this.mailer = mailer;
         this.templates = templates;
+        this.sent = sent;
     }
 
     @Override
@@ -51,17 +55,28 @@ public final class EmailVendorAdapter implements VendorAdapter {
         return send(connector, targets, "rectify");
     }
 
-    /** A reminder to a vendor that has not answered (queued by the caller). */
+    /**
+     * A reminder to a vendor that has not answered (queued by the caller): a token and Message-ID of its own, so a reply
+     * to the reminder is matched like a reply to the first mail.
+     */
     public OutgoingMail reminder(Connector connector, Map<String, String> values) {
-        Templates.Message m = templates.render("vendor-reminder", values);
-        return new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body());
+        String ref = values.getOrDefault("ref", "");
+        String requestId = ref.contains("/") ? ref.substring(0, ref.lastIndexOf('/')) : ref;
+        Optional<VendorMails.Sent> first = sent.latest(requestId, connector.id());
+        VendorMails.Issued issued = sent.issue(connector.id(), first.map(VendorMails.Sent::commandId).orElse(null),
+                requestId, "reminder");
+        Map<String, String> withToken = new LinkedHashMap<>(values);
+        withToken.put("ref", issued.token() + "/" + connector.id());
+        Templates.Message m = templates.render("vendor-reminder", withToken);
+        return new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body(), issued.messageId());
     }
 
     private List<TargetOutcome> send(Connector connector, List<Target> targets, String action) {
         List<TargetOutcome> outcomes = new ArrayList<>();
         for (Target t : targets) {
             Map<String, String> values = new LinkedHashMap<>();
-            values.put("ref", (t.requestId() != null ? t.requestId() : "cmd-" + t.commandId()) + "/" + connector.id());
+            VendorMails.Issued issued = sent.issue(connector.id(), t.commandId(), t.requestId(), action);
+            values.put("ref", issued.token() + "/" + connector.id());
             values.put("email", String.join(", ", t.emails()));
             values.put("purpose", t.purpose() == null ? "" : t.purpose());
             StringBuilder changes = new StringBuilder();
@@ -69,7 +84,7 @@ public final class EmailVendorAdapter implements VendorAdapter {
             values.put("changes", changes.toString());
             Templates.Message m = templates.render("vendor-" + action, values);
             try {
-                mailer.send(new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body()));
+                mailer.send(new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body(), issued.messageId()));
                 outcomes.add(TargetOutcome.of(t.commandId(), "submitted", 0, "e-mailed the vendor's privacy contact"));
             } catch (MailFailure f) {
                 if (!f.permanent()) {
