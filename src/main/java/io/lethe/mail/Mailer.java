@@ -80,6 +80,10 @@ public final class Mailer {
             m.setSentDate(new Date());
             m.setHeader("Message-ID", messageId);
             m.setHeader("Auto-Submitted", "auto-generated");
+            if (mail.inReplyTo() != null) {
+                m.setHeader("In-Reply-To", mail.inReplyTo());
+                m.setHeader("References", mail.inReplyTo());
+            }
             return m;
         } catch (AddressException e) {
             throw new MailFailure("the recipient address is not usable", true, null, null);

@@ -118,7 +118,7 @@ public final class MailOutbox {
             ps.setString(3, requestId);
             ps.setString(4, messageId);
             ps.setBytes(5, key.seal(JSON.createObjectNode().put("to", mail.to()).put("subject", mail.subject())
-                    .put("body", mail.body()).toString(), messageId));
+                    .put("body", mail.body()).put("inReplyTo", mail.inReplyTo()).toString(), messageId));
             ps.setObject(6, now);
             ps.setObject(7, now);
             ps.setObject(8, now);
@@ -191,7 +191,7 @@ public final class MailOutbox {
                 }
                 return new Queued(id, rs.getString(1), Recipient.of(rs.getString(2)), rs.getString(3), rs.getInt(6),
                         rs.getObject(7) != null, new OutgoingMail(m.path("to").asText(), m.path("subject").asText(),
-                                m.path("body").asText(), messageId));
+                                m.path("body").asText(), messageId, m.path("inReplyTo").textValue()));
             }
         }
     }

@@ -165,7 +165,7 @@ abstract class IdempotencyTest extends HubTestSupport {
 
     @Test
     void header_values_outside_1_to_255_visible_ascii_characters_are_400() {
-        for (String value : new String[] {"x".repeat(256), "schlüssel-ä", " "}) {
+        for (String value : new String[] {"x".repeat(256), " "}) {
             long events = database.count("consent_event");
             HttpResponse<String> r = post("/api/v1/consents", INTAKE_KEY,
                     withdrawal("header.validation.person@beispiel-shop.de"), value);
@@ -173,6 +173,22 @@ abstract class IdempotencyTest extends HubTestSupport {
             assertThat(json(r).path("errors").get(0).path("field").asText()).isEqualTo("Idempotency-Key");
             assertThat(database.count("consent_event")).isEqualTo(events);
         }
+        // Non-ASCII bytes on the wire (Java's HTTP/1.1 client would send '?' for them): UTF-8 "schlüssel-ä".
+        long events = database.count("consent_event");
+        String body = withdrawal("header.validation.person@beispiel-shop.de");
+        String raw = "POST /api/v1/consents HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + INTAKE_KEY
+                + "\r\nContent-Type: application/json\r\nIdempotency-Key: "
+                + new String("schlüssel-ä".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1)
+                + "\r\nContent-Length: " + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + "\r\nConnection: close\r\n\r\n" + body;
+        try {
+            String reply = io.lethe.support.RawHttp.exchange(port, raw);
+            assertThat(reply).startsWith("HTTP/1.1 400").contains("Idempotency-Key");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(database.count("consent_event")).isEqualTo(events);
         assertThat(post("/api/v1/consents", INTAKE_KEY, withdrawal("header.validation.person@beispiel-shop.de"),
                 "x".repeat(255)).statusCode()).isEqualTo(201);
     }

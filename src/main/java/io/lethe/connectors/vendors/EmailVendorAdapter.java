@@ -68,7 +68,8 @@ public final class EmailVendorAdapter implements VendorAdapter {
         Map<String, String> withToken = new LinkedHashMap<>(values);
         withToken.put("ref", issued.token() + "/" + connector.id());
         Templates.Message m = templates.render("vendor-reminder", withToken);
-        return new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body(), issued.messageId());
+        return new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body(), issued.messageId(),
+                first.map(VendorMails.Sent::messageId).orElse(null));
     }
 
     private List<TargetOutcome> send(Connector connector, List<Target> targets, String action) {
