@@ -4,13 +4,8 @@ import java.time.Duration;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
-import io.lethe.support.HubTestSupport;
-import io.lethe.support.TestDatabase;
-import io.lethe.support.VendorFakes;
+import io.lethe.support.HubWithVendorsAndDpo;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,35 +15,13 @@ import static org.awaitility.Awaitility.await;
  * Nobody has to remember to issue checkpoints: the hub signs them on a timer, so deleting the newest sync-log entry
  * and moving the head back is caught by a plain verify, and the DPO is told once.
  */
-class AuditWatchTest extends HubTestSupport {
-
-    static final String DPO = "dpo.of.the.company@example-company.co.uk";
-    VendorFakes fakes;
-    GreenMail mail;
+class AuditWatchTest extends HubWithVendorsAndDpo {
 
     @Override
-    protected String databaseKind() {
-        return TestDatabase.H2;
-    }
-
-    @Override
-    protected Properties extraProperties() {
-        fakes = new VendorFakes();
-        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        mail.start();
-        Properties p = fakes.hubProperties();
+    protected void settings(Properties p) {
         p.put("lethe.connectors", "hubspot");
-        p.put("lethe.smtp.url", "smtp://localhost:" + mail.getSmtp().getPort());
-        p.put("lethe.dpo.email", DPO);
         p.put("lethe.audit.checkpoint-ms", "300");
         p.put("lethe.audit.first-checkpoint-ms", "300");
-        return p;
-    }
-
-    @AfterAll
-    void stop() {
-        fakes.close();
-        mail.stop();
     }
 
     long checkpointedEntries() throws Exception {

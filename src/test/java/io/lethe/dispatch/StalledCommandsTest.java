@@ -4,13 +4,8 @@ import java.time.Duration;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
-import io.lethe.support.HubTestSupport;
-import io.lethe.support.TestDatabase;
-import io.lethe.support.VendorFakes;
+import io.lethe.support.HubWithVendorsAndDpo;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -24,35 +19,13 @@ import static org.awaitility.Awaitility.await;
  * A command that keeps failing is not invisible: past lethe.dispatch.alert-after its connector shows "stalled" and
  * the DPO gets one e-mail (not one per check), until the command is delivered.
  */
-class StalledCommandsTest extends HubTestSupport {
-
-    static final String DPO = "data.protection.officer@example-company.co.uk";
-    VendorFakes fakes;
-    GreenMail mail;
+class StalledCommandsTest extends HubWithVendorsAndDpo {
 
     @Override
-    protected String databaseKind() {
-        return TestDatabase.H2;
-    }
-
-    @Override
-    protected Properties extraProperties() {
-        fakes = new VendorFakes();
-        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        mail.start();
-        Properties p = fakes.hubProperties();
+    protected void settings(Properties p) {
         p.put("lethe.connectors", "hubspot");
-        p.put("lethe.smtp.url", "smtp://localhost:" + mail.getSmtp().getPort());
-        p.put("lethe.dpo.email", DPO);
         p.put("lethe.dispatch.alert-after", "2s");
         p.put("lethe.dispatch.alert-check-ms", "200");
-        return p;
-    }
-
-    @AfterAll
-    void stop() {
-        fakes.close();
-        mail.stop();
     }
 
     JsonNode hubspot() {
