@@ -25,6 +25,13 @@ public final class ApiKeysApi {
     private final Json json;
     private final Responses responses;
 
+    private java.util.function.Consumer<String> onRevoked = name -> { };
+
+    /** Told the name of each key revoked (the idempotency store forgets its answers). */
+    public void setOnRevoked(java.util.function.Consumer<String> onRevoked) {
+        this.onRevoked = onRevoked;
+    }
+
     public ApiKeysApi(ApiKeys keys, Json json, Responses responses) {
         this.keys = keys;
         this.json = json;
@@ -76,6 +83,7 @@ public final class ApiKeysApi {
         String name = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
         switch (keys.revoke(name)) {
             case REVOKED -> {
+                onRevoked.accept(name);
                 var message = exchange.getMessage();
                 Responses.clearInboundHeaders(message);
                 message.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);

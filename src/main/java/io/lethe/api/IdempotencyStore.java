@@ -177,6 +177,20 @@ public final class IdempotencyStore {
         }
     }
 
+    /**
+     * Forgets every stored response of an API key name: called when the key is revoked, so that a new key created
+     * later under the same name can never replay the old key's answers.
+     */
+    public int forget(String keyName) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("delete from idempotency_key where key_name = ?")) {
+            ps.setString(1, keyName);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("idempotency keys could not be forgotten", e);
+        }
+    }
+
     /** Deletes every expired row; returns how many. */
     public int purgeExpired() {
         try (Connection c = dataSource.getConnection();

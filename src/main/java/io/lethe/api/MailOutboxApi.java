@@ -46,7 +46,8 @@ public final class MailOutboxApi {
         m.put("kind", e.kind());
         m.put("recipient", e.recipient());
         m.put("requestId", e.requestId());
-        m.put("messageId", e.messageId());
+        // A vendor mail's Message-ID is what the vendor's reply is matched on: a credential, so never shown.
+        m.put("messageId", e.recipient().equals(MailOutbox.Recipient.VENDOR.wire()) ? null : e.messageId());
         m.put("status", e.status());
         m.put("attempts", e.attempts());
         m.put("lastError", e.lastError());

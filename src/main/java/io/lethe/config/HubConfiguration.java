@@ -231,7 +231,9 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("subjectApi", new SubjectApi(register, json, responses));
         registry.bind("subjectIdentitiesApi", new io.lethe.api.SubjectIdentitiesApi(
                 new io.lethe.register.IdentityLinks(dataSource, keys, register, clock), json, responses));
-        registry.bind("apiKeysApi", new ApiKeysApi(apiKeys, json, responses));
+        ApiKeysApi apiKeysApi = new ApiKeysApi(apiKeys, json, responses);
+        apiKeysApi.setOnRevoked(idempotencyStore::forget);
+        registry.bind("apiKeysApi", apiKeysApi);
         registry.bind("auditApi", new AuditApi(syncLog, auditChain, json, responses));
         registry.bind("requestService", requestService);
         registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));

@@ -83,5 +83,21 @@ class ApiKeysAdminH2Test extends HubTestSupport {
         assertThat(api.send("DELETE", "/api/v1/api-keys/web-form", opsKey, null, null).status()).isEqualTo(204);
         assertThat(api.get("/api/v1/openapi.json", intakeKey).status()).isEqualTo(401);
         assertThat(api.send("DELETE", "/api/v1/api-keys/nobody", opsKey, null, null).status()).isEqualTo(404);
+
+        // A new key under a revoked key's name never replays the old key's answers.
+        String oldForm = api.post("/api/v1/api-keys", opsKey, "{\"name\":\"shop-form\",\"role\":\"intake\"}").json()
+                .path("key").asText();
+        String withdrawal = "{\"subject\":{\"email\":\"replayed.person@example-shop.example\"},"
+                + "\"purpose\":\"email_marketing\",\"status\":\"withdrawn\"}";
+        Response original = api.send("POST", "/api/v1/consents", oldForm, "application/json", withdrawal,
+                "Idempotency-Key", "form-submission-1");
+        assertThat(original.status()).isEqualTo(201);
+        assertThat(api.send("DELETE", "/api/v1/api-keys/shop-form", opsKey, null, null).status()).isEqualTo(204);
+        String newForm = api.post("/api/v1/api-keys", opsKey, "{\"name\":\"shop-form\",\"role\":\"intake\"}").json()
+                .path("key").asText();
+        Response again = api.send("POST", "/api/v1/consents", newForm, "application/json", withdrawal,
+                "Idempotency-Key", "form-submission-1");
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().path("eventId").asText()).isNotEqualTo(original.json().path("eventId").asText());
     }
 }

@@ -54,6 +54,9 @@ class MailIntakeGreenMailTest extends MailScenarios {
         assertThat(ref.find()).isTrue();
         assertThat(ref.group(1)).isNotEqualTo(a.ref());
         assertThat(reminder[0].getMessageID()).isNotEqualTo(a.messageId());
+        // The reminder's Message-ID is a credential for the vendor's answer: the mail queue's API never shows it.
+        assertThat(api.get("/api/v1/mail/outbox?status=all&limit=1000", COMPLIANCE_KEY).body())
+                .contains("vendor-reminder").doesNotContain(reminder[0].getMessageID());
         Asked answered = new Asked(a.requestId(), a.person(), reminder[0].getSubject(), reminder[0].getMessageID(),
                 ref.group(1));
         vendorReply("reference-only-in-reply-to.eml", answered);
