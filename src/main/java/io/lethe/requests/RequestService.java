@@ -117,7 +117,10 @@ public final class RequestService implements Outbox.Listener, MailOutbox.Listene
         boolean unverified = !f.identityChecked() && f.type().needsIdentityCheck();
         String subjectId = who.subjectId();
         if (subjectId == null && !unverified) { // identity-checked by the operator, or no check needed: registered now
-            Optional<String> created = register.resolveSubject(f.identities());
+            // Only an operator's filing may bind identities together: an unproven objection registers one identity
+            // (the e-mail when given), or anyone could tie a stranger's address to an identifier of their choosing.
+            Optional<String> created = register.resolveSubject(f.identityChecked() ? f.identities()
+                    : singleIdentity(f.identities()));
             if (created.isEmpty()) {
                 return Optional.empty();
             }
@@ -173,6 +176,12 @@ public final class RequestService implements Outbox.Listener, MailOutbox.Listene
             return null;
         });
         return find(id);
+    }
+
+    private static Map<IdentityKind, String> singleIdentity(Map<IdentityKind, String> identities) {
+        IdentityKind kept = identities.containsKey(IdentityKind.EMAIL) ? IdentityKind.EMAIL
+                : identities.keySet().iterator().next();
+        return Map.of(kept, identities.get(kept));
     }
 
     /** What opening a link did. */

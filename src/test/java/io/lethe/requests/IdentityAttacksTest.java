@@ -306,6 +306,18 @@ abstract class IdentityAttacksTest extends HubTestSupport {
         assertThat(mailsTo(DPO)).hasSize(1);
     }
 
+    @Test
+    void an_unproven_objection_never_binds_a_strangers_address_to_an_identifier_the_caller_chose() {
+        String stranger = "never.registered.before@unrelated-person.example";
+        Response r = api.post("/api/v1/requests", INTAKE_KEY, """
+                {"type": "objection", "purposes": ["profiling"],
+                 "subject": {"email": "%s", "externalId": "attacker-chosen-id-4711"}}""".formatted(stranger));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(lookup(stranger)).isNotNull();
+        assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"externalId\": \"attacker-chosen-id-4711\"}")
+                .status()).isEqualTo(404);
+    }
+
     // --- helpers
 
     String event(String subject, String status) {
