@@ -81,6 +81,22 @@ public final class ConsentRequests {
     }
 
     /** Parses a {@code subject} object (also the lookup body): at least one identity, each valid. */
+    /**
+     * The one identity of a body such as {@code {"email": …}} (look-up, explicit link); a 400 naming the field when
+     * it is invalid, or when there is not exactly one.
+     */
+    static Map.Entry<IdentityKind, String> singleIdentity(JsonNode body) {
+        FieldErrors errors = new FieldErrors();
+        Map<IdentityKind, String> identities = identities(body, "", errors);
+        if (errors.isEmpty() && identities.size() != 1) {
+            errors.add("body", "give exactly one of email, externalId, phone");
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors.list());
+        }
+        return identities.entrySet().iterator().next();
+    }
+
     static Map<IdentityKind, String> identities(JsonNode subject, String field, FieldErrors errors) {
         Map<IdentityKind, String> identities = new EnumMap<>(IdentityKind.class);
         if (subject == null || subject.isNull()) {

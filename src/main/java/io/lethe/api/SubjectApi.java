@@ -34,15 +34,7 @@ public final class SubjectApi {
     /** {@code POST /subjects/lookup} with exactly one identity. */
     public void lookup(Exchange exchange) {
         JsonNode body = json.readObject(exchange);
-        FieldErrors errors = new FieldErrors();
-        Map<IdentityKind, String> identities = ConsentRequests.identities(body, "", errors);
-        if (errors.isEmpty() && identities.size() != 1) {
-            errors.add("body", "give exactly one of email, externalId, phone");
-        }
-        if (!errors.isEmpty()) {
-            throw ApiProblem.invalid(errors.list());
-        }
-        Map.Entry<IdentityKind, String> identity = identities.entrySet().iterator().next();
+        Map.Entry<IdentityKind, String> identity = ConsentRequests.singleIdentity(body);
         String subjectId = register.findSubject(identity.getKey(), identity.getValue())
                 .orElseThrow(() -> ApiProblem.notFound("No subject has that identity."));
         responses.json(exchange, 200, Map.of("subjectId", subjectId));

@@ -27,15 +27,7 @@ public final class SubjectIdentitiesApi {
     public void link(Exchange exchange) {
         String subjectId = SubjectApi.subjectId(exchange);
         JsonNode body = json.readObject(exchange);
-        FieldErrors errors = new FieldErrors();
-        Map<IdentityKind, String> identities = ConsentRequests.identities(body, "", errors);
-        if (errors.isEmpty() && identities.size() != 1) {
-            errors.add("body", "give exactly one of email, externalId, phone");
-        }
-        if (!errors.isEmpty()) {
-            throw ApiProblem.invalid(errors.list());
-        }
-        Map.Entry<IdentityKind, String> identity = identities.entrySet().iterator().next();
+        Map.Entry<IdentityKind, String> identity = ConsentRequests.singleIdentity(body);
         Principal principal = exchange.getProperty(ApiGuard.PRINCIPAL, Principal.class);
         IdentityLinks.Outcome outcome = links.link(subjectId, identity.getKey(), identity.getValue(),
                 principal.keyName());
