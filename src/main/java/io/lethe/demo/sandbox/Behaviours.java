@@ -1,0 +1,18 @@
+package io.lethe.demo.sandbox;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Every vendor behaviour by connector id: the demo starts one sandbox per entry, tests pick theirs. */
+public final class Behaviours {
+
+    private Behaviours() {
+    }
+
+    /** A fresh behaviour per call (each sandbox holds its own state). One line per vendor. */
+    public static Map<String, Supplier<VendorBehaviour>> all() {
+        Map<String, Supplier<VendorBehaviour>> all = new LinkedHashMap<>();
+        return all;
+    }
+}
