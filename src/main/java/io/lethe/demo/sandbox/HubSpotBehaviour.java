@@ -40,6 +40,7 @@ public final class HubSpotBehaviour implements VendorBehaviour, ConnectorSetting
     private final RollingWindow tenSecondly;
     private volatile long dailyLimit = 250_000; // Free/Starter
     private volatile long usedToday;
+    private volatile int pageCap = PAGE_MAX;
     private final Map<String, Long> optedOutAt = new ConcurrentHashMap<>();
 
     public HubSpotBehaviour(String token) {
@@ -84,6 +85,11 @@ public final class HubSpotBehaviour implements VendorBehaviour, ConnectorSetting
         }
     }
 
+    /** Answers at most {@code n} contacts per list page whatever the limit asked (shows paging with few contacts). */
+    public void pageCap(int n) {
+        pageCap = n;
+    }
+
     /** Back to an empty portal with full allowances (between tests). */
     public void reset() {
         contacts.clear();
@@ -92,6 +98,7 @@ public final class HubSpotBehaviour implements VendorBehaviour, ConnectorSetting
         synchronized (this) {
             usedToday = 0;
         }
+        pageCap = PAGE_MAX;
     }
 
     public HubSpotContacts contacts() {
@@ -223,7 +230,7 @@ public final class HubSpotBehaviour implements VendorBehaviour, ConnectorSetting
             return error(400, "VALIDATION_ERROR", "limit must be between 1 and " + PAGE_MAX);
         }
         String properties = Query.param(r, "properties");
-        return SandboxResponse.json(200, contacts.page(Query.param(r, "after"), limit,
+        return SandboxResponse.json(200, contacts.page(Query.param(r, "after"), Math.min(limit, pageCap),
                 properties == null ? new String[0] : properties.split(",")).toString());
     }
 

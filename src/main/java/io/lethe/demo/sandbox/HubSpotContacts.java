@@ -63,11 +63,11 @@ public final class HubSpotContacts {
         blocklist.clear();
     }
 
-    synchronized boolean unsubscribedFromAll(String email) {
+    public synchronized boolean unsubscribedFromAll(String email) {
         return unsubscribed.contains(key(email));
     }
 
-    synchronized void unsubscribeFromAll(String email) {
+    public synchronized void unsubscribeFromAll(String email) {
         unsubscribed.add(key(email));
         Long id = idByEmail.get(key(email));
         if (id != null) {
@@ -151,7 +151,7 @@ public final class HubSpotContacts {
         return page;
     }
 
-    synchronized Map<String, String> properties(String email) {
+    public synchronized Map<String, String> properties(String email) {
         Long id = idByEmail.get(key(email));
         return id == null ? null : new TreeMap<>(byId.get(id));
     }
@@ -162,7 +162,7 @@ public final class HubSpotContacts {
         return view;
     }
 
-    synchronized Set<String> unsubscribedView() {
+    public synchronized Set<String> unsubscribedView() {
         return new TreeSet<>(unsubscribed);
     }
 

@@ -40,6 +40,7 @@ public final class MailchimpBehaviour implements VendorBehaviour, ConnectorSetti
     private final MailchimpLists lists;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Duration answerDelay = Duration.ZERO;
+    private volatile int pageCap = COUNT_MAX;
     private final Map<String, Long> optedOutAt = new ConcurrentHashMap<>();
 
     public MailchimpBehaviour(String apiKey, String... listIds) {
@@ -77,6 +78,16 @@ public final class MailchimpBehaviour implements VendorBehaviour, ConnectorSetti
         lists.put(listId, email, "subscribed");
     }
 
+    /** Adds the address to one list with this status (subscribed, unsubscribed, cleaned, pending, transactional). */
+    public void seedInList(String listId, String email, String status) {
+        lists.put(listId, email, status);
+    }
+
+    /** Answers at most {@code n} members per page whatever count asked (shows paging with few members). */
+    public void pageCap(int n) {
+        pageCap = n;
+    }
+
     public MailchimpLists lists() {
         return lists;
     }
@@ -90,6 +101,7 @@ public final class MailchimpBehaviour implements VendorBehaviour, ConnectorSetti
         lists.clear();
         optedOutAt.clear();
         answerDelay = Duration.ZERO;
+        pageCap = COUNT_MAX;
     }
 
     /** When the address was first unsubscribed in a list here (epoch ms), or null: for benchmarks. */
@@ -234,7 +246,8 @@ public final class MailchimpBehaviour implements VendorBehaviour, ConnectorSetti
                         .toInstant().isAfter(after)));
         ObjectNode page = Json.object();
         ArrayNode members = page.putArray("members");
-        all.subList(Math.min(offset, all.size()), Math.min(offset + count, all.size())).forEach(members::add);
+        int size = Math.min(count, pageCap);
+        all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size())).forEach(members::add);
         page.put("list_id", list).put("total_items", all.size());
         return SandboxResponse.json(200, fields(page, Query.param(r, "fields")).toString());
     }
