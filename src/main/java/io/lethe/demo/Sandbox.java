@@ -45,9 +45,7 @@ public abstract class Sandbox implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
-            // /_sandbox/state like the SandboxServer-hosted behaviours; /_sandbox/contacts as before
-            if (exchange.getRequestURI().getPath().equals("/_sandbox/state")
-                    || exchange.getRequestURI().getPath().equals("/_sandbox/contacts")) {
+            if (exchange.getRequestURI().getPath().equals("/_sandbox/state")) { // as on every SandboxServer
                 send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(contacts()));
                 return;
             }

@@ -45,8 +45,24 @@ abstract class ReconcileTest extends HubTestSupport {
         fakes.reset();
     }
 
+    /**
+     * Lets the hub finish sending what the test's consents caused, so the state seeded next is what the vendor holds
+     * (a later opt-out would otherwise overwrite a "subscribed" the test means to show as drift).
+     */
+    void awaitDispatched() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (JsonNode c : api.get("/api/v1/connectors", COMPLIANCE_KEY).json()) {
+                if (c.path("pending").asLong() > 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     /** HubSpot holds these contacts, the opted-out ones unsubscribed from all e-mail, handed out two per page. */
     void hubspotHas(Map<String, Boolean> optedOutByEmail) {
+        awaitDispatched();
         fakes.hubspotVendor.pageCap(2); // paging.next.after must be followed: five contacts come in three pages
         optedOutByEmail.forEach((email, optedOut) -> {
             fakes.hubspotVendor.seed(email, (String) null);
@@ -141,6 +157,7 @@ abstract class ReconcileTest extends HubTestSupport {
     @Test
     void mailchimp_members_are_read_page_by_page() {
         consent("mc.repair@example.com", "withdrawn");
+        awaitDispatched();
         fakes.mailchimpVendor.seedInList(VendorFakes.LIST_A, "mc.repair@example.com", "subscribed");
         fakes.mailchimpVendor.seedInList(VendorFakes.LIST_A, "mc.other@example.com", "cleaned");
         fakes.mailchimpVendor.seedInList(VendorFakes.LIST_A, "mc.third@example.com", "unsubscribed");

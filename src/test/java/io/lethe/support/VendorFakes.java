@@ -14,7 +14,6 @@ import io.lethe.demo.sandbox.SandboxRequest;
 import io.lethe.demo.sandbox.SandboxResponse;
 import io.lethe.demo.sandbox.SandboxServer;
 import io.lethe.support.spec.SpecCheckedBehaviour;
-import io.lethe.support.spec.VendorSpec;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;

@@ -42,7 +42,9 @@ public final class HubSpotContacts {
         return Instant.ofEpochMilli(clock.getAsLong()).toString();
     }
 
+    /** Adds (or refreshes) a contact subscribed to e-mail: a re-subscription clears an earlier opt-out. */
     synchronized long add(String email, Map<String, String> properties) {
+        unsubscribed.remove(key(email));
         Long existing = idByEmail.get(key(email));
         long id = existing != null ? existing : nextId++;
         Map<String, String> p = byId.computeIfAbsent(id, k -> new TreeMap<>());
