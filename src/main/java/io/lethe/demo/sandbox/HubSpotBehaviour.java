@@ -38,7 +38,7 @@ public final class HubSpotBehaviour implements VendorBehaviour, ConnectorSetting
     private final String token;
     private final HubSpotContacts contacts;
     private final RollingWindow tenSecondly;
-    private volatile long dailyLimit = 250_000; // Free/Starter
+    private final long dailyLimit = 250_000; // Free/Starter
     private volatile long usedToday;
     private volatile int pageCap = PAGE_MAX;
     private final Map<String, Long> optedOutAt = new ConcurrentHashMap<>();
