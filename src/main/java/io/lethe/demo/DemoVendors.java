@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.lethe.demo.sandbox.Behaviours;
-import io.lethe.demo.sandbox.ConnectorSettings;
 import io.lethe.demo.sandbox.SandboxServer;
 import io.lethe.demo.sandbox.VendorBehaviour;
 
@@ -41,9 +40,7 @@ final class DemoVendors implements AutoCloseable {
             seed.forEach(email -> behaviour.seed(email, null));
             int port = fixedPorts ? PORTS.getOrDefault(e.getKey(), next++) : 0;
             SandboxServer server = SandboxServer.start(behaviour, port);
-            if (behaviour instanceof ConnectorSettings settings) {
-                settings.settings(server.baseUrl()).forEach((k, val) -> v.properties.put("lethe." + e.getKey() + "." + k, val));
-            }
+            v.properties.putAll(behaviour.hubSettings(server.baseUrl()));
             v.sandboxes.put(e.getKey(), server);
             v.urls.put(e.getKey(), server.baseUrl());
         }

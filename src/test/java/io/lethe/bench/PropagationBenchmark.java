@@ -51,8 +51,8 @@ public final class PropagationBenchmark {
                 Map.entry("LETHE_SALESFORCE_CLIENT_ID", SalesforceSandbox.CLIENT_ID),
                 Map.entry("LETHE_SALESFORCE_CLIENT_SECRET", SalesforceSandbox.CLIENT_SECRET),
                 Map.entry("LETHE_SALESFORCE_REFRESH_TOKEN", SalesforceSandbox.REFRESH_TOKEN)));
-        hubspotVendor.settings(hubspot.baseUrl()).forEach((k, v) -> env.put(variable("hubspot", k), v));
-        mailchimpVendor.settings(mailchimp.baseUrl()).forEach((k, v) -> env.put(variable("mailchimp", k), v));
+        hubspotVendor.hubSettings(hubspot.baseUrl()).forEach((k, v) -> env.put(variable(k), v));
+        mailchimpVendor.hubSettings(mailchimp.baseUrl()).forEach((k, v) -> env.put(variable(k), v));
         if (args.length > 2 && args[2].equals("postgres")) {
             TestDatabase db = TestDatabase.postgres();
             env.put("LETHE_DB_URL", db.url());
@@ -135,9 +135,9 @@ public final class PropagationBenchmark {
         }
     }
 
-    /** LETHE_HUBSPOT_BASE_URL from hubspot and base-url. */
-    private static String variable(String vendor, String kebab) {
-        return ("LETHE_" + vendor + "_" + kebab.replace('-', '_')).toUpperCase(java.util.Locale.ROOT);
+    /** LETHE_HUBSPOT_BASE_URL for lethe.hubspot.base-url. */
+    private static String variable(String property) {
+        return property.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT);
     }
 
     private static String withdrawal(String email) {

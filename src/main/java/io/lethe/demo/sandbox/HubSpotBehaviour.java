@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * 100 inputs per batch, the fields HubSpot's schema requires, 100 requests per rolling 10 s and a daily allowance,
  * each refused with HubSpot's own 429 body ({@code policyName}) and {@code X-HubSpot-RateLimit-*} headers.
  */
-public final class HubSpotBehaviour implements VendorBehaviour, ConnectorSettings {
+public final class HubSpotBehaviour implements VendorBehaviour {
 
     public static final String DEMO_TOKEN = "demo-hubspot-token";
     public static final String OPT_OUT = "/communication-preferences/v4/statuses/batch/unsubscribe-all";
@@ -64,8 +64,8 @@ public final class HubSpotBehaviour implements VendorBehaviour, ConnectorSetting
     }
 
     @Override
-    public Map<String, String> settings(String baseUrl) {
-        return Map.of("base-url", baseUrl, "token", token);
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.hubspot.base-url", baseUrl, "lethe.hubspot.token", token);
     }
 
     @Override

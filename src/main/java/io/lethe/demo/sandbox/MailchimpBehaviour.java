@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * to it), JSON bodies, the documented date form ({@code 2015-10-21T15:41:36+00:00}, no fractions), at most 10
  * simultaneous connections, every refusal as Mailchimp's problem+json.
  */
-public final class MailchimpBehaviour implements VendorBehaviour, ConnectorSettings {
+public final class MailchimpBehaviour implements VendorBehaviour {
 
     public static final String DEMO_KEY = "demo0000000000000000000000000000-us14";
     public static final int BATCH_MAX = 500;
@@ -62,9 +62,11 @@ public final class MailchimpBehaviour implements VendorBehaviour, ConnectorSetti
         return "mailchimp";
     }
 
+    /** The sandbox serves the API under /3.0, as Mailchimp does. */
     @Override
-    public Map<String, String> settings(String baseUrl) {
-        return Map.of("base-url", baseUrl + "/3.0", "api-key", apiKey, "list-ids", String.join(",", lists.ids()));
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.mailchimp.base-url", baseUrl + "/3.0", "lethe.mailchimp.api-key", apiKey,
+                "lethe.mailchimp.list-ids", String.join(",", lists.ids()));
     }
 
     /** Subscribes the address in every list. */
