@@ -21,9 +21,6 @@ import io.lethe.connectors.VendorText;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.salesforce.AuthenticationType;
-import org.apache.camel.component.salesforce.SalesforceComponent;
-import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 
@@ -47,32 +44,13 @@ public final class SalesforceAdapter implements VendorAdapter {
         this.template = context.createProducerTemplate();
     }
 
-    /** One camel-salesforce component per connector (as the salesforce kamelets do), logging in lazily. */
+    /** The connector's camel-salesforce component, registered as the salesforce transport registers it. */
     public static void registerComponent(CamelContext context, Connector connector) {
-        SalesforceComponent sf = new SalesforceComponent(context);
-        sf.setLoginUrl(connector.setting("loginUrl"));
-        sf.setClientId(connector.setting("clientId"));
-        sf.setClientSecret(connector.setting("clientSecret"));
-        if (!connector.setting("refreshToken").isBlank()) {
-            sf.setRefreshToken(connector.setting("refreshToken"));
-            sf.setAuthenticationType(AuthenticationType.REFRESH_TOKEN);
-        } else if (!connector.setting("username").isBlank()) {
-            sf.setUserName(connector.setting("username"));
-            sf.setPassword(connector.setting("password"));
-            sf.setAuthenticationType(AuthenticationType.USERNAME_PASSWORD);
-        } else {
-            sf.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
-        }
-        sf.setLazyLogin(true); // start-up never waits for, or fails on, the vendor
-        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
-        config.setApiVersion(connector.setting("apiVersion"));
-        config.setRawPayload(true);
-        sf.setConfig(config);
-        context.addComponent(componentName(connector), sf);
+        io.lethe.connectors.transport.SalesforceTransport.register(context, connector.id(), connector.settings());
     }
 
     static String componentName(Connector connector) {
-        return "lethe-" + connector.id();
+        return io.lethe.connectors.transport.SalesforceTransport.componentName(connector.id());
     }
 
     @Override
@@ -317,7 +295,11 @@ public final class SalesforceAdapter implements VendorAdapter {
     }
 
     /** PATCH composite/sobjects in chunks of 200; returns the error code of each record that failed. */
-    private Map<String, String> update(Connector connector, List<ObjectNode> records) {
+    private Map<String, String> update(Connector connector, List<ObjectNode> unsorted) {
+        // Grouped by type: a collection takes at most 10 chunks of one type, and alternating Contacts and Leads
+        // would make one chunk per record.
+        List<ObjectNode> records = new ArrayList<>(unsorted);
+        records.sort(java.util.Comparator.comparing(r -> r.path("attributes").path("type").asText()));
         Map<String, String> failures = new HashMap<>();
         for (int from = 0; from < records.size(); from += COLLECTION_MAX) {
             List<ObjectNode> chunk = records.subList(from, Math.min(records.size(), from + COLLECTION_MAX));

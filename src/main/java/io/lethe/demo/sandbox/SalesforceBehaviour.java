@@ -132,6 +132,15 @@ public final class SalesforceBehaviour implements VendorBehaviour {
         sessions.clear();
     }
 
+    /**
+     * The hub settings pointing the salesforce connector at this org hosted at {@code baseUrl} (the shape of the demo's
+     * ConnectorSettings: parameter names in kebab case, read as {@code lethe.salesforce.<name>}).
+     */
+    public Map<String, String> settings(String baseUrl) {
+        return Map.of("login-url", baseUrl, "client-id", CLIENT_ID, "client-secret", CLIENT_SECRET,
+                "refresh-token", REFRESH_TOKEN, "api-version", "62.0");
+    }
+
     /** Successful logins so far. */
     public synchronized int logins() {
         return logins;
