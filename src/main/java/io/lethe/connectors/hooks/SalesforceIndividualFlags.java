@@ -8,32 +8,51 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-import io.lethe.connectors.VendorAdapter;
+import io.lethe.connectors.Connector;
+import io.lethe.connectors.ConnectorDescriptor.Operation;
+import io.lethe.connectors.engine.ConnectorEngine;
 
 /**
- * Salesforce opt-outs as sObject collection records: the file maps each purpose to fields such as
- * {@code Contact.HasOptedOutOfEmail}, {@code Lead.HasOptedOutOfEmail} or {@code Individual.HasOptedOutSolicit}; the
- * look-up found each person's Contacts and unconverted Leads with the Individual each points to. This merges them:
- * one record per Salesforce id carrying every flag the batch sets on it (a collection refuses the same id twice, and
- * a Contact and a Lead often share one Individual), grouped by type (a collection takes few type chunks), cut into
- * calls of {@link HookContext#itemsMax()} records. That merge is what data alone cannot say.
+ * Salesforce opt-outs as sObject collection records ({@code hook: salesforceIndividualFlags}, the value of
+ * {@code ${hook}}): the file maps each purpose to fields such as {@code Contact.HasOptedOutOfEmail},
+ * {@code Lead.HasOptedOutOfEmail} or {@code Individual.HasOptedOutSolicit}; the look-ups found each person's Contacts
+ * and unconverted Leads with the Individual each points to. This merges them: one record per Salesforce id carrying
+ * every flag the call sets on it (a collection refuses the same id twice, and a Contact and a Lead often share one
+ * Individual), grouped by type (a collection takes at most 10 chunks of one type). That merge is what data alone
+ * cannot say; the path, the envelope, the per-call maximum ({@code itemsMax}) and the error rules stay in the file.
  *
- * <p>Each element returned is the {@code records} array of one call: {@code {attributes: {type}, id, Field: value}}.
- * An opt-out sets the flags to {@code true}; an {@code optIn} operation would clear them.
+ * <p>Each record is {@code {attributes: {type}, id, Field: value}}: {@code true} for an opt-out, {@code false} for an
+ * {@code optIn} operation. Nothing is logged (records and identities are personal data).
  */
-public final class SalesforceIndividualFlags implements RequestBodyHook {
+public final class SalesforceIndividualFlags implements ConnectorEngine.Hook {
 
     /** The name a connector file's {@code hook:} uses. */
     public static final String NAME = "salesforceIndividualFlags";
     private static final List<String> TYPE_ORDER = List.of("Contact", "Lead", "Individual");
 
     @Override
-    public List<Object> bodies(HookContext ctx) {
-        boolean value = !"optIn".equals(ctx.operation());
+    public Object body(Connector connector, Operation op, Map<String, Object> scope) {
+        return records(entries(scope), records(scope), connector.descriptor().purposeFields(),
+                !"optIn".equals(op.name()));
+    }
+
+    /**
+     * The collection's records for this call.
+     *
+     * @param entries       the call's (identity, purpose) pairs, one per command
+     * @param found         the look-ups' records: identity, {@code Id}, {@code type}, {@code IndividualId}
+     * @param purposeFields per purpose, the {@code Object.Field}s of the file's {@code purposes}
+     */
+    static List<Map<String, Object>> records(List<Map<String, Object>> entries, List<Map<String, Object>> found,
+            Map<String, List<String>> purposeFields, boolean value) {
         Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
-        for (VendorAdapter.Target target : ctx.targets()) {
-            List<String> fields = ctx.purposeFields().getOrDefault(target.purpose(), List.of());
-            for (Map<String, Object> record : recordsOf(ctx, target)) {
+        for (Map<String, Object> entry : entries) {
+            String identity = String.valueOf(entry.get("identity")).toLowerCase(Locale.ROOT);
+            List<String> fields = purposeFields.getOrDefault(String.valueOf(entry.get("purpose")), List.of());
+            for (Map<String, Object> record : found) {
+                if (!String.valueOf(record.get("identity")).toLowerCase(Locale.ROOT).equals(identity)) {
+                    continue;
+                }
                 for (String typeAndField : fields) {
                     String[] tf = typeAndField.split("\\.", 2);
                     String id = idFor(record, tf[0]);
@@ -44,20 +63,8 @@ public final class SalesforceIndividualFlags implements RequestBodyHook {
             }
         }
         List<Map<String, Object>> merged = new ArrayList<>(byId.values());
-        merged.sort(Comparator.comparingInt(r -> typeRank(r)));
-        int max = ctx.itemsMax() > 0 ? ctx.itemsMax() : Math.max(1, merged.size());
-        List<Object> calls = new ArrayList<>();
-        for (int from = 0; from < merged.size(); from += max) {
-            calls.add(List.copyOf(merged.subList(from, Math.min(merged.size(), from + max))));
-        }
-        return calls;
-    }
-
-    /** The look-up records found for the target's identities (identities compare case-insensitively). */
-    private static List<Map<String, Object>> recordsOf(HookContext ctx, VendorAdapter.Target target) {
-        List<String> identities = target.emails().stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
-        return ctx.records().stream()
-                .filter(r -> identities.contains(String.valueOf(r.get("identity")).toLowerCase(Locale.ROOT))).toList();
+        merged.sort(Comparator.comparingInt(SalesforceIndividualFlags::typeRank));
+        return merged;
     }
 
     /**
@@ -69,6 +76,16 @@ public final class SalesforceIndividualFlags implements RequestBodyHook {
                 : type.equals(found.get("type")) ? found.get("Id") : null;
         String s = id == null ? "" : id.toString();
         return s.isBlank() || s.equals("null") ? null : s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> entries(Map<String, Object> scope) {
+        return (List<Map<String, Object>>) scope.getOrDefault("entries", List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> records(Map<String, Object> scope) {
+        return (List<Map<String, Object>>) scope.getOrDefault("records", List.of());
     }
 
     private static Map<String, Object> newRecord(String type, String id) {

@@ -132,13 +132,12 @@ public final class SalesforceBehaviour implements VendorBehaviour {
         sessions.clear();
     }
 
-    /**
-     * The hub settings pointing the salesforce connector at this org hosted at {@code baseUrl} (the shape of the demo's
-     * ConnectorSettings: parameter names in kebab case, read as {@code lethe.salesforce.<name>}).
-     */
-    public Map<String, String> settings(String baseUrl) {
-        return Map.of("login-url", baseUrl, "client-id", CLIENT_ID, "client-secret", CLIENT_SECRET,
-                "refresh-token", REFRESH_TOKEN, "api-version", "62.0");
+    /** The hub's settings for this org at {@code baseUrl}: it is the login host, with the connected app's credentials. */
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.salesforce.login-url", baseUrl, "lethe.salesforce.client-id", CLIENT_ID,
+                "lethe.salesforce.client-secret", CLIENT_SECRET, "lethe.salesforce.refresh-token", REFRESH_TOKEN,
+                "lethe.salesforce.api-version", "62.0");
     }
 
     /** Successful logins so far. */

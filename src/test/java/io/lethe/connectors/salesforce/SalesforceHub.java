@@ -20,7 +20,7 @@ abstract class SalesforceHub extends HubTestSupport {
         sandbox = SandboxServer.start(org);
         Properties p = new Properties();
         p.put("lethe.connectors", "salesforce");
-        org.settings(sandbox.baseUrl()).forEach((k, v) -> p.put("lethe.salesforce." + k, v));
+        p.putAll(org.hubSettings(sandbox.baseUrl()));
         return p;
     }
 
