@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.lethe.connectors.engine.ConnectorEngine;
+import io.lethe.connectors.hooks.SalesforceIndividualFlags;
 import io.lethe.connectors.engine.auth.Signers;
 
 /**
@@ -16,7 +17,7 @@ final class ConnectorHooks {
     }
 
     static Map<String, ConnectorEngine.Hook> hooks() {
-        return Map.of();
+        return Map.of(SalesforceIndividualFlags.NAME, new SalesforceIndividualFlags());
     }
 
     static Set<String> names() {
@@ -24,6 +25,7 @@ final class ConnectorHooks {
     }
 
     static Signers signers() {
-        return new Signers();
+        // camel-salesforce's component (SalesforceTransport.register) holds the session and signs every call itself
+        return new Signers().register("salesforce-session", auth -> call -> call);
     }
 }
