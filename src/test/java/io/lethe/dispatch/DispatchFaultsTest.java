@@ -206,7 +206,8 @@ class DispatchFaultsTest extends HubTestSupport {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(connector("salesforce").path("health").asText()).isEqualTo("parked"));
         assertThat(vendorState(subjectId, "salesforce").path("status").asText()).isEqualTo("pending");
-        assertThat(outcomes(subjectId, "salesforce")).contains("parked");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(outcomes(subjectId, "salesforce")).contains("parked"));
     }
 
     @Test
