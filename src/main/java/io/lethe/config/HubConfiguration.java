@@ -118,6 +118,7 @@ public class HubConfiguration implements CamelConfiguration {
         // Connectors, outbox, dispatch, sync log
         VendorHttp http = new VendorHttp(context, clock);
         Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
+        // io.lethe.notify.Templates; the io.lethe.mail subclass only while the e-mail connector still asks for it
         Templates templates = new Templates(Path.of(settings.get("lethe.mail.templates")));
         MailConsumerLogging.install(context); // no mail content in camel-mail's warnings
         // Mail to people and the DPO goes through a durable queue (routes/mail-out.camel.yaml), sealed at rest.
@@ -170,8 +171,13 @@ public class HubConfiguration implements CamelConfiguration {
         RequestService requestService = new RequestService(dataSource, register, outbox, connectors, deadlines, mailOutbox,
                 templates, settings.get("lethe.public-url"),
                 settings.optional("lethe.dpo.email"), clock);
-        outbox.addListener(requestService);
-        mailOutbox.addListener(requestService);
+        // Requests take their vendors' results after dispatch commits (routes/lifecycle.camel.yaml), not inside it.
+        outbox.setResultSealer((c, command, data) -> register.sealFor(c, command.subjectId(), data,
+                command.requestId() + "/" + command.connector()));
+        org.apache.camel.ProducerTemplate lifecycleHandOff = context.createProducerTemplate();
+        outbox.setAfterFinish(finished -> lifecycleHandOff.sendBody("seda:request-lifecycle", finished));
+        registry.bind("requestLifecycle", requestService.lifecycle());
+        mailOutbox.addListener(requestService.lifecycle());
         requestService.setPurposes(purposes.names());
         requestService.setKeys(keys);
         register.setReimportListener(new io.lethe.mail.ReimportAlert(mailOutbox, templates, settings.optional("lethe.dpo.email")));

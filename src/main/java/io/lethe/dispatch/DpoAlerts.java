@@ -32,7 +32,7 @@ public final class DpoAlerts implements Outbox.Listener {
         Map<String, Integer> counts = new HashMap<>();
         for (Outbox.Result r : results) {
             Command cmd = byId.get(r.commandId());
-            if (cmd == null || !r.status().equals("action_required")) {
+            if (cmd == null || r.status() != CommandStatus.ACTION_REQUIRED) {
                 continue;
             }
             lines.computeIfAbsent(cmd.connector(), k -> new StringBuilder()).append("  ").append(cmd.subjectId())
