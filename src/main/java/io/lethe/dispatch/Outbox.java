@@ -20,8 +20,8 @@ import javax.sql.DataSource;
 
 import io.lethe.audit.SyncEntry;
 import io.lethe.audit.SyncLog;
+import io.lethe.db.Sql;
 import io.lethe.db.Transactions;
-import io.lethe.register.RegisterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -434,10 +434,6 @@ public final class Outbox {
     }
 
     private <T> T inTransaction(Transactions.Work<T> work) {
-        try {
-            return Transactions.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw new RegisterException("outbox operation failed", e);
-        }
+        return Sql.transaction(dataSource, "outbox operation", work);
     }
 }
