@@ -64,7 +64,7 @@ final class RequestCompletion {
             case ERASURE -> {
                 String email = notices.emailOf(r.subjectId()); // read before the shredding makes it unreadable
                 register.shred(c, r.subjectId(), r.id());
-                store.setStatus(c, r.id(), "completed", now);
+                store.setStatus(c, r.id(), RequestStatus.COMPLETED, now);
                 values.put("summary", "Your personal data has been erased from our systems and from " + vendors
                         + " connected service(s).");
                 notices.toPerson(c, email, "completion", values);
@@ -83,20 +83,20 @@ final class RequestCompletion {
                             + " register; the register was not changed.\n");
                     return;
                 }
-                store.setStatus(c, r.id(), "completed", now);
+                store.setStatus(c, r.id(), RequestStatus.COMPLETED, now);
                 values.put("summary", "Your corrected details are now used by us and by " + vendors
                         + " connected service(s).");
                 notices.toPerson(c, changes.getOrDefault("email", notices.emailOf(r.subjectId())), "completion",
                         values);
             }
             case ACCESS -> {
-                store.setStatus(c, r.id(), "completed", now);
+                store.setStatus(c, r.id(), RequestStatus.COMPLETED, now);
                 values.put("summary", "A copy of the personal data we and " + vendors + " connected service(s) hold"
                         + " about you is ready; we will send it to you securely.");
                 notices.toPerson(c, notices.emailOf(r.subjectId()), "completion", values);
             }
             default -> {
-                store.setStatus(c, r.id(), "completed", now);
+                store.setStatus(c, r.id(), RequestStatus.COMPLETED, now);
                 List<String> purposes = purposesOf(r);
                 values.put("summary", "Processing for " + (purposes.isEmpty() ? "every purpose"
                         : String.join(", ", purposes)) + " has stopped in our systems and in every connected service"
@@ -107,7 +107,7 @@ final class RequestCompletion {
     }
 
     private void needsAction(Connection c, DataSubjectRequest r, String summary) throws SQLException {
-        store.setStatus(c, r.id(), "action_required", clock.instant());
+        store.setStatus(c, r.id(), RequestStatus.ACTION_REQUIRED, clock.instant());
         Map<String, String> values = notices.values(r);
         values.put("summary", summary);
         notices.toDpo(c, "dpo-action-required", values);

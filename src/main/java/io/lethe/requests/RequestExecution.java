@@ -76,7 +76,7 @@ final class RequestExecution {
     }
 
     private void started(Connection c, DataSubjectRequest r, boolean anyVendor) throws SQLException {
-        store.setStatus(c, r.id(), anyVendor ? "in_progress" : "pending", clock.instant());
+        store.setStatus(c, r.id(), anyVendor ? RequestStatus.IN_PROGRESS : RequestStatus.PENDING, clock.instant());
         if (!anyVendor) { // nothing to wait for
             completion.finish(c, store.find(c, r.id()).orElseThrow());
         }

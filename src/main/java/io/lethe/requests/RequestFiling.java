@@ -89,7 +89,7 @@ final class RequestFiling {
         String newAddressToken = newAddress ? token() : null;
         boolean waiting = token != null || newAddressToken != null;
         DataSubjectRequest request = new DataSubjectRequest(id, f.type(), f.regulation(), subjectId,
-                waiting ? "identity_unverified" : "pending", now, deadlines.due(f.regulation(), now), null, null,
+                waiting ? RequestStatus.IDENTITY_UNVERIFIED : RequestStatus.PENDING, now, deadlines.due(f.regulation(), now), null, null,
                 f.purposes(), List.of());
         KeyRing.DataKey contactKey = subjectId == null ? keys.newDataKey(id) : null;
         byte[] sealedChanges = f.changes().isEmpty() ? null : contactKey != null

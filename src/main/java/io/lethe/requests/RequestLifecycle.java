@@ -107,7 +107,7 @@ public final class RequestLifecycle implements MailOutbox.Listener {
 
     private boolean finishIfAnswered(Connection c, String requestId) throws SQLException {
         DataSubjectRequest r = store.find(c, requestId).orElseThrow();
-        if (r.status().equals("in_progress") && RequestCompletion.everyVendorAnswered(r)) {
+        if (r.status() == RequestStatus.IN_PROGRESS && RequestCompletion.everyVendorAnswered(r)) {
             completion.finish(c, r);
             return true;
         }
@@ -137,7 +137,7 @@ public final class RequestLifecycle implements MailOutbox.Listener {
         return Sql.transaction(dataSource, "recording a vendor's reply", c -> {
             store.lock(c, requestId);
             Optional<DataSubjectRequest> r = store.find(c, requestId);
-            boolean waiting = r.isPresent() && r.get().status().equals("in_progress") && r.get().vendors().stream()
+            boolean waiting = r.isPresent() && r.get().status() == RequestStatus.IN_PROGRESS && r.get().vendors().stream()
                     .anyMatch(v -> v.vendor().equals(connector) && v.status().equals("submitted"));
             if (!waiting) {
                 return false;
@@ -159,8 +159,8 @@ public final class RequestLifecycle implements MailOutbox.Listener {
         }
         store.lock(c, refused.requestId());
         Optional<DataSubjectRequest> r = store.find(c, refused.requestId());
-        if (r.isPresent() && r.get().status().equals("identity_unverified")) {
-            store.setStatus(c, refused.requestId(), "action_required", clock.instant());
+        if (r.isPresent() && r.get().status() == RequestStatus.IDENTITY_UNVERIFIED) {
+            store.setStatus(c, refused.requestId(), RequestStatus.ACTION_REQUIRED, clock.instant());
             LOG.warn("Request {}: the identity link was refused by the mail server; the request needs action",
                     refused.requestId());
         }

@@ -52,7 +52,7 @@ final class RequestNotices {
     /** A DPO reminder or notice about one request, with its status. */
     void dpoAbout(Connection c, DataSubjectRequest r, String template) throws SQLException {
         Map<String, String> values = values(r);
-        values.put("status", r.status());
+        values.put("status", r.status().wire());
         toDpo(c, template, values);
     }
 

@@ -152,7 +152,7 @@ public final class RequestService {
         }
         Instant now = clock.instant();
         Sql.transaction(dataSource, "cancelling a request", c -> {
-            store.setStatus(c, id, "cancelled", now);
+            store.setStatus(c, id, RequestStatus.CANCELLED, now);
             links.forgetContact(c, id);
             outbox.skipRequest(c, id);
             for (DataSubjectRequest.VendorProgress v : r.vendors()) {

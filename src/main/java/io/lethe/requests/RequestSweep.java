@@ -70,7 +70,7 @@ final class RequestSweep {
         return Sql.transaction(dataSource, "closing expired requests", c -> {
             List<String> ids = store.expiredUnverified(c, now);
             for (String id : ids) {
-                store.setStatus(c, id, "cancelled", now);
+                store.setStatus(c, id, RequestStatus.CANCELLED, now);
                 links.forgetContact(c, id);
                 DataSubjectRequest r = store.find(c, id).orElseThrow();
                 for (DataSubjectRequest.VendorProgress v : r.vendors()) {
