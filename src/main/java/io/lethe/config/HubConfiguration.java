@@ -155,7 +155,7 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
                 settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"));
         Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, dispatchPolicy, clock);
-        outbox.addListener(new DpoAlerts(mailOutbox, dispatchPolicy.dpoEmail()));
+        registry.bind("dpoAlerts", new DpoAlerts(dataSource, mailOutbox, dispatchPolicy.dpoEmail(), clock));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);

@@ -38,15 +38,15 @@ public final class Sql {
 
     /**
      * Runs {@code prefix (?, ?, ...) suffix} once per chunk of at most {@code chunk} values and reads every row; the
-     * values are bound as strings, after any parameters the caller's {@code prefix} has none of.
+     * values (strings or numbers) are the statement's only parameters.
      */
-    public static void forEachChunk(Connection c, String prefix, List<String> values, String suffix, int chunk,
+    public static void forEachChunk(Connection c, String prefix, List<?> values, String suffix, int chunk,
             RowReader reader) throws SQLException {
         for (int from = 0; from < values.size(); from += chunk) {
-            List<String> part = values.subList(from, Math.min(values.size(), from + chunk));
+            List<?> part = values.subList(from, Math.min(values.size(), from + chunk));
             try (PreparedStatement ps = c.prepareStatement(prefix + "(" + placeholders(part.size()) + ")" + suffix)) {
                 for (int i = 0; i < part.size(); i++) {
-                    ps.setString(i + 1, part.get(i));
+                    ps.setObject(i + 1, part.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

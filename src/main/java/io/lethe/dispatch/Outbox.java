@@ -53,33 +53,24 @@ public final class Outbox {
             String requestId) {
     }
 
-    /** Told of finished commands inside the transaction that finishes them (the DPO's action-required alert). */
-    public interface Listener {
-        void onFinished(Connection connection, List<Command> commands, List<Result> results) throws SQLException;
-    }
-
     /** Seals what a vendor returned about a person (an access export) for the command's row, with the subject's key. */
     public interface ResultSealer {
         byte[] seal(Connection connection, Command command, String data) throws SQLException;
     }
 
-    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ResultSealer sealer = (c, command, data) -> {
         throw new IllegalStateException("no sealer for the results of command " + command.id());
     };
     private Consumer<List<Command>> afterFinish = finished -> { };
-
-    public void addListener(Listener listener) {
-        listeners.add(listener);
-    }
 
     public void setResultSealer(ResultSealer sealer) {
         this.sealer = sealer;
     }
 
     /**
-     * Told of finished commands after their transaction committed: hands them to the request life cycle
-     * (routes/lifecycle.camel.yaml). It may fail or never run (crash): the life cycle's sweep finds what it missed.
+     * Told of finished commands after their transaction committed: hands them to the life cycle after dispatch
+     * (routes/lifecycle.camel.yaml: the DPO's alert, the requests). It may fail or never run (crash): the life
+     * cycle's sweep finds what it missed.
      */
     public void setAfterFinish(Consumer<List<Command>> afterFinish) {
         this.afterFinish = afterFinish;
@@ -198,8 +189,9 @@ public final class Outbox {
     }
 
     /**
-     * Finishes commands and appends their sync-log entries atomically. Their requests are not touched here: they take
-     * the results in a transaction of their own, after this one commits (a failure there costs no vendor result).
+     * Finishes commands and appends their sync-log entries atomically, and nothing else: their requests take the
+     * results, and the DPO is alerted of refusals, in transactions of their own after this one commits (a failure
+     * there costs no vendor result).
      */
     public void finish(List<Command> commands, List<Result> results, List<SyncEntry> entries, String connector) {
         inTransaction(c -> {
@@ -207,19 +199,13 @@ public final class Outbox {
             sealResults(c, commands, results);
             syncLog.append(c, entries);
             touch(c, connector);
-            for (Listener listener : listeners) {
-                listener.onFinished(c, commands, results);
-            }
             return null;
         });
-        List<Command> ofRequests = commands.stream().filter(cmd -> cmd.requestId() != null).toList();
-        if (!ofRequests.isEmpty()) {
-            try {
-                afterFinish.accept(ofRequests);
-            } catch (RuntimeException e) { // committed: the lifecycle sweep advances these requests later
-                LOG.warn("Finished commands not handed to the request life cycle now ({}); its sweep will",
-                        e.getClass().getSimpleName());
-            }
+        try {
+            afterFinish.accept(commands);
+        } catch (RuntimeException e) { // committed: the lifecycle sweep takes these commands later
+            LOG.warn("Finished commands not handed to the life cycle now ({}); its sweep will",
+                    e.getClass().getSimpleName());
         }
     }
 
