@@ -196,6 +196,7 @@ public final class Outbox {
     public void finish(List<Command> commands, List<Result> results, List<SyncEntry> entries, String connector) {
         inTransaction(c -> {
             update(c, results, null);
+            markNothingToFollow(c, results);
             sealResults(c, commands, results);
             syncLog.append(c, entries);
             touch(c, connector);
@@ -206,6 +207,25 @@ public final class Outbox {
         } catch (RuntimeException e) { // committed: the lifecycle sweep takes these commands later
             LOG.warn("Finished commands not handed to the life cycle now ({}); its sweep will",
                     e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A finished command without a request has no request to advance, one that needs no person no DPO alert: marked
+     * so at once, the life cycle's sweeps read only the few rows that still wait for them (indexed on the marks).
+     */
+    private void markNothingToFollow(Connection c, List<Result> results) throws SQLException {
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set request_advanced_at = case when"
+                + " request_id is null then ? else request_advanced_at end, dpo_alerted_at = case when"
+                + " status = 'action_required' then null else ? end where id = ?")) {
+            for (Result r : results) {
+                ps.setObject(1, now);
+                ps.setObject(2, now);
+                ps.setLong(3, r.commandId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -253,11 +273,12 @@ public final class Outbox {
     /** A cancelled request's commands that have not gone out yet are skipped. */
     public void skipRequest(Connection c, String requestId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'skipped', outcome = 'skipped',"
-                + " detail = 'request cancelled', updated_at = ?, request_advanced_at = ? where request_id = ?"
-                + " and status = 'pending'")) { // advanced: the cancellation itself marks the vendors skipped
+                + " detail = 'request cancelled', updated_at = ?, request_advanced_at = ?, dpo_alerted_at = ?"
+                + " where request_id = ? and status = 'pending'")) { // the cancellation marks the vendors skipped
             ps.setObject(1, now());
             ps.setObject(2, now());
-            ps.setString(3, requestId);
+            ps.setObject(3, now());
+            ps.setString(4, requestId);
             ps.executeUpdate();
         }
     }

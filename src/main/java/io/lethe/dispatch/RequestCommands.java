@@ -74,7 +74,7 @@ public final class RequestCommands {
     public List<String> stranded(Connection c, int max) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select distinct o.request_id from outbox_command o"
-                + " where o.request_id is not null and o.request_advanced_at is null and o.status in " + FINISHED
+                + " where o.request_advanced_at is null and o.status in " + FINISHED + " and o.request_id is not null"
                 + " and not exists (select 1 from outbox_command b where b.request_id = o.request_id"
                 + " and b.status not in " + FINISHED + ") order by o.request_id limit ?")) {
             ps.setInt(1, max);

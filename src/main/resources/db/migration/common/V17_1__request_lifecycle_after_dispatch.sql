@@ -4,7 +4,9 @@
 -- same sealing as dsr_export) and is cleared once copied.
 alter table outbox_command add column request_advanced_at timestamp with time zone;
 alter table outbox_command add column sealed_result bytea;
--- Commands finished before this version were taken by their request in dispatch's own transaction.
-update outbox_command set request_advanced_at = updated_at
-    where request_id is not null and status in ('done', 'skipped', 'action_required');
-create index outbox_command_request on outbox_command (request_id, request_advanced_at);
+-- Commands finished before this version were taken by their request in dispatch's own transaction; a finished
+-- command without a request has nothing to take (dispatch marks those at once from now on).
+update outbox_command set request_advanced_at = updated_at where status in ('done', 'skipped', 'action_required');
+-- The sweep reads the rows not taken yet: unfinished ones (the backlog) and the few a lost hand-off left.
+create index outbox_command_untaken on outbox_command (request_advanced_at, status);
+create index outbox_command_request on outbox_command (request_id, status);
