@@ -84,7 +84,7 @@ public final class Outbox {
     }
 
     /** A subject's latest command at one connector. */
-    public record LastCommand(String connector, String action, String purpose, String status, String outcome,
+    public record LastCommand(String connector, String action, String purpose, CommandStatus status, String outcome,
             Instant updatedAt) {
     }
 
@@ -390,7 +390,8 @@ public final class Outbox {
                 ps.setString(1, subjectId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        last.add(new LastCommand(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        last.add(new LastCommand(rs.getString(1), rs.getString(2), rs.getString(3),
+                                CommandStatus.ofWire(rs.getString(4)),
                                 rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant()));
                     }
                 }
