@@ -76,7 +76,7 @@ public final class ConnectorApi {
             v.put("vendor", c.connector());
             v.put("command", c.action());
             v.put("purpose", c.purpose());
-            v.put("status", c.status());
+            v.put("status", c.status().wire());
             v.put("outcome", c.outcome());
             v.put("at", c.updatedAt().toString());
             vendors.add(v);

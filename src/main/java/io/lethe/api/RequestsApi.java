@@ -99,7 +99,7 @@ public final class RequestsApi {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("requestId", r.id());
-        result.put("status", r.status());
+        result.put("status", r.status().wire());
         result.put("dueAt", r.dueAt().toString());
         responses.json(exchange, 202, result);
     }
@@ -165,7 +165,7 @@ public final class RequestsApi {
         if (r.type() != RequestType.ACCESS) {
             throw new ApiProblem(409, "Conflict", "Only access requests have an export.");
         }
-        if (!r.status().equals("completed")) {
+        if (r.status() != io.lethe.requests.RequestStatus.COMPLETED) {
             throw new ApiProblem(409, "Conflict", "The export is not ready: the request is " + r.status() + ".");
         }
         responses.json(exchange, 200, requests.exportPackage(r));
@@ -215,7 +215,7 @@ public final class RequestsApi {
         m.put("requestId", r.id());
         m.put("type", r.type().wire());
         m.put("regulation", r.regulation().wire());
-        m.put("status", r.status());
+        m.put("status", r.status().wire());
         m.put("subjectId", r.subjectId());
         m.put("receivedAt", r.receivedAt().toString());
         m.put("dueAt", r.dueAt().toString());

@@ -27,7 +27,7 @@ import io.lethe.mail.MailboxAlerts;
 import io.lethe.mail.MailboxWatch;
 import io.lethe.mail.ReplyReader;
 import io.lethe.mail.VendorMails;
-import io.lethe.mail.Templates;
+import io.lethe.notify.Templates;
 import io.lethe.mail.VendorReminders;
 import io.lethe.requests.Deadlines;
 import io.lethe.requests.RequestService;
@@ -169,7 +169,7 @@ public class HubConfiguration implements CamelConfiguration {
         DispatchWakeup wakeup = new DispatchWakeup(context);
         registry.bind("dispatchWakeup", wakeup);
         outbox.setWakeup(wakeup::wake);
-        outbox.addListener(new DpoAlerts(mailOutbox, dispatchPolicy.dpoEmail()));
+        registry.bind("dpoAlerts", new DpoAlerts(dataSource, mailOutbox, dispatchPolicy.dpoEmail(), clock));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),
@@ -184,8 +184,13 @@ public class HubConfiguration implements CamelConfiguration {
         RequestService requestService = new RequestService(dataSource, register, outbox, connectors, deadlines, mailOutbox,
                 templates, settings.get("lethe.public-url"),
                 settings.optional("lethe.dpo.email"), clock);
-        outbox.addListener(requestService);
-        mailOutbox.addListener(requestService);
+        // Requests take their vendors' results after dispatch commits (routes/lifecycle.camel.yaml), not inside it.
+        outbox.setResultSealer((c, command, data) -> register.sealFor(c, command.subjectId(), data,
+                command.requestId() + "/" + command.connector()));
+        org.apache.camel.ProducerTemplate lifecycleHandOff = context.createProducerTemplate();
+        outbox.setAfterFinish(finished -> lifecycleHandOff.sendBody("seda:request-lifecycle", finished));
+        registry.bind("requestLifecycle", requestService.lifecycle());
+        mailOutbox.addListener(requestService.lifecycle());
         requestService.setPurposes(purposes.names());
         requestService.setKeys(keys);
         register.setReimportListener(new io.lethe.mail.ReimportAlert(mailOutbox, templates, settings.optional("lethe.dpo.email")));

@@ -167,10 +167,10 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
         List<SyncEntry> entries = new ArrayList<>();
         for (TargetOutcome o : outcomes) {
             Command c = byId.get(o.commandId());
-            String status = switch (o.outcome()) {
-                case "delivered", "not_found", "verified", "completed", "submitted" -> "done";
-                case "skipped" -> "skipped";
-                default -> "action_required";
+            CommandStatus status = switch (o.outcome()) {
+                case "delivered", "not_found", "verified", "completed", "submitted" -> CommandStatus.DONE;
+                case "skipped" -> CommandStatus.SKIPPED;
+                default -> CommandStatus.ACTION_REQUIRED;
             };
             results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));
             if (metrics != null) {
@@ -248,7 +248,7 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
         Integer status = failure instanceof VendorException v ? v.httpStatus() : null;
         String detail = describe(failure);
         outbox.finish(batch.commands(), batch.commands().stream()
-                .map(c -> new Outbox.Result(c.id(), "action_required", "failed", detail))
+                .map(c -> new Outbox.Result(c.id(), CommandStatus.ACTION_REQUIRED, "failed", detail))
                 .toList(), batch.commands().stream().map(c -> entry(c, "action_required", status, detail)).toList(),
                 batch.connector());
         LOG.error("Connector {}: {} command(s) need action: {}", batch.connector(), batch.commands().size(), detail);

@@ -14,13 +14,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import io.lethe.audit.SyncEntry;
 import io.lethe.audit.SyncLog;
+import io.lethe.db.Sql;
 import io.lethe.db.Transactions;
-import io.lethe.register.RegisterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transactional outbox. Commands are written with the consent event that causes them, claimed in batches with
@@ -30,6 +33,8 @@ import io.lethe.register.RegisterException;
  * it does no harm.
  */
 public final class Outbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     private final DataSource dataSource;
     private final SyncLog syncLog;
@@ -48,26 +53,38 @@ public final class Outbox {
             String requestId) {
     }
 
-    /** Told of finished commands inside the transaction that finishes them (data-subject requests track them). */
-    public interface Listener {
-        void onFinished(Connection connection, List<Command> commands, List<Result> results) throws SQLException;
+    /** Seals what a vendor returned about a person (an access export) for the command's row, with the subject's key. */
+    public interface ResultSealer {
+        byte[] seal(Connection connection, Command command, String data) throws SQLException;
     }
 
-    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private ResultSealer sealer = (c, command, data) -> {
+        throw new IllegalStateException("no sealer for the results of command " + command.id());
+    };
+    private Consumer<List<Command>> afterFinish = finished -> { };
 
-    public void addListener(Listener listener) {
-        listeners.add(listener);
+    public void setResultSealer(ResultSealer sealer) {
+        this.sealer = sealer;
+    }
+
+    /**
+     * Told of finished commands after their transaction committed: hands them to the life cycle after dispatch
+     * (routes/lifecycle.camel.yaml: the DPO's alert, the requests). It may fail or never run (crash): the life
+     * cycle's sweep finds what it missed.
+     */
+    public void setAfterFinish(Consumer<List<Command>> afterFinish) {
+        this.afterFinish = afterFinish;
     }
 
     /** The final word on one command after a vendor call. */
-    public record Result(long commandId, String status, String outcome, String detail, String data) {
-        public Result(long commandId, String status, String outcome, String detail) {
+    public record Result(long commandId, CommandStatus status, String outcome, String detail, String data) {
+        public Result(long commandId, CommandStatus status, String outcome, String detail) {
             this(commandId, status, outcome, detail, null);
         }
     }
 
     /** A subject's latest command at one connector. */
-    public record LastCommand(String connector, String action, String purpose, String status, String outcome,
+    public record LastCommand(String connector, String action, String purpose, CommandStatus status, String outcome,
             Instant updatedAt) {
     }
 
@@ -181,17 +198,65 @@ public final class Outbox {
         ps.setObject(3, now.atOffset(ZoneOffset.UTC));
     }
 
-    /** Finishes commands and appends their sync-log entries atomically. */
+    /**
+     * Finishes commands and appends their sync-log entries atomically, and nothing else: their requests take the
+     * results, and the DPO is alerted of refusals, in transactions of their own after this one commits (a failure
+     * there costs no vendor result).
+     */
     public void finish(List<Command> commands, List<Result> results, List<SyncEntry> entries, String connector) {
         inTransaction(c -> {
             update(c, results, null);
+            markNothingToFollow(c, results);
+            sealResults(c, commands, results);
             syncLog.append(c, entries);
             touch(c, connector);
-            for (Listener listener : listeners) {
-                listener.onFinished(c, commands, results);
-            }
             return null;
         });
+        try {
+            afterFinish.accept(commands);
+        } catch (RuntimeException e) { // committed: the lifecycle sweep takes these commands later
+            LOG.warn("Finished commands not handed to the life cycle now ({}); its sweep will",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A finished command without a request has no request to advance, one that needs no person no DPO alert: marked
+     * so at once, the life cycle's sweeps read only the few rows that still wait for them (indexed on the marks).
+     */
+    private void markNothingToFollow(Connection c, List<Result> results) throws SQLException {
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set request_advanced_at = case when"
+                + " request_id is null then ? else request_advanced_at end, dpo_alerted_at = case when"
+                + " status = 'action_required' then null else ? end where id = ?")) {
+            for (Result r : results) {
+                ps.setObject(1, now);
+                ps.setObject(2, now);
+                ps.setLong(3, r.commandId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void sealResults(Connection c, List<Command> commands, List<Result> results) throws SQLException {
+        Map<Long, Command> byId = new HashMap<>();
+        commands.forEach(cmd -> byId.put(cmd.id(), cmd));
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set sealed_result = ? where id = ?")) {
+            boolean any = false;
+            for (Result r : results) {
+                Command cmd = byId.get(r.commandId());
+                if (r.data() != null && cmd != null && cmd.requestId() != null) {
+                    ps.setBytes(1, sealer.seal(c, cmd, r.data()));
+                    ps.setLong(2, r.commandId());
+                    ps.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                ps.executeBatch();
+            }
+        }
     }
 
     /** Ties the commands caused by these consent events to a data-subject request; returns their connectors. */
@@ -218,16 +283,19 @@ public final class Outbox {
     /** A cancelled request's commands that have not gone out yet are skipped. */
     public void skipRequest(Connection c, String requestId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'skipped', outcome = 'skipped',"
-                + " detail = 'request cancelled', updated_at = ? where request_id = ? and status = 'pending'")) {
+                + " detail = 'request cancelled', updated_at = ?, request_advanced_at = ?, dpo_alerted_at = ?"
+                + " where request_id = ? and status = 'pending'")) { // the cancellation marks the vendors skipped
             ps.setObject(1, now());
-            ps.setString(2, requestId);
+            ps.setObject(2, now());
+            ps.setObject(3, now());
+            ps.setString(4, requestId);
             ps.executeUpdate();
         }
     }
 
     /** Puts commands back for a later attempt (not before {@code notBefore}), logging why. */
     public void reschedule(List<Long> ids, Instant notBefore, String outcome, String detail, List<SyncEntry> entries) {
-        List<Result> results = ids.stream().map(id -> new Result(id, "pending", outcome, detail)).toList();
+        List<Result> results = ids.stream().map(id -> new Result(id, CommandStatus.PENDING, outcome, detail)).toList();
         inTransaction(c -> {
             update(c, results, notBefore);
             syncLog.append(c, entries);
@@ -247,7 +315,7 @@ public final class Outbox {
                 + (notBefore == null ? "" : ", not_before = ?") + " where id = ?")) {
             for (Result r : results) {
                 int i = 1;
-                ps.setString(i++, r.status());
+                ps.setString(i++, r.status().wire());
                 ps.setString(i++, r.outcome());
                 ps.setString(i++, r.detail() == null ? null : r.detail().substring(0, Math.min(256, r.detail().length())));
                 ps.setObject(i++, now);
@@ -332,7 +400,8 @@ public final class Outbox {
                 ps.setString(1, subjectId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        last.add(new LastCommand(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        last.add(new LastCommand(rs.getString(1), rs.getString(2), rs.getString(3),
+                                CommandStatus.ofWire(rs.getString(4)),
                                 rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant()));
                     }
                 }
@@ -383,10 +452,6 @@ public final class Outbox {
     }
 
     private <T> T inTransaction(Transactions.Work<T> work) {
-        try {
-            return Transactions.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw new RegisterException("outbox operation failed", e);
-        }
+        return Sql.transaction(dataSource, "outbox operation", work);
     }
 }

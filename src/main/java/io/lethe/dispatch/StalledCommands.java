@@ -1,9 +1,7 @@
 package io.lethe.dispatch;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +14,10 @@ import javax.sql.DataSource;
 
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
+import io.lethe.db.Sql;
 import io.lethe.db.Transactions;
 import io.lethe.notify.MailOutbox;
 import io.lethe.notify.OutgoingMail;
-import io.lethe.register.RegisterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,10 +122,6 @@ public final class StalledCommands {
     }
 
     private <T> T inTransaction(Transactions.Work<T> work) {
-        try {
-            return Transactions.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw new RegisterException("stalled-command check failed", e);
-        }
+        return Sql.transaction(dataSource, "stalled-command check", work);
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.lethe.notify.Templates;
 import io.lethe.notify.MailOutbox;
 import io.lethe.notify.MailOutbox.Queued;
 import io.lethe.notify.MailOutbox.Recipient;

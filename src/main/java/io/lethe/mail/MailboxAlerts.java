@@ -3,6 +3,7 @@ package io.lethe.mail;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.lethe.notify.Templates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

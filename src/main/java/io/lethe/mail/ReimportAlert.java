@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.lethe.notify.Templates;
 import io.lethe.register.ConsentRegister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -12,6 +12,8 @@ import io.lethe.connectors.TargetOutcome;
 import io.lethe.connectors.VendorException;
 import io.lethe.connectors.engine.MailTransport;
 import io.lethe.notify.OutgoingMail;
+import io.lethe.notify.Templates;
+import io.lethe.notify.Templates;
 
 /**
  * A vendor without a privacy API: each command becomes an e-mail to the vendor's privacy contact

@@ -22,8 +22,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.db.Transactions;
-import io.lethe.register.KeyRing;
-import io.lethe.register.RegisterException;
+import io.lethe.db.Sql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,14 +76,24 @@ public final class MailOutbox {
         void onRefused(Connection connection, Queued mail) throws SQLException;
     }
 
+    /**
+     * Seals a queued mail's recipient, subject and text at rest, bound to its Message-ID (the register's key ring
+     * provides it; the queue sits below the register and knows no keys).
+     */
+    public interface Seal {
+        byte[] seal(String plaintext, String boundTo);
+
+        String open(byte[] sealed, String boundTo);
+    }
+
     private final DataSource dataSource;
-    private final KeyRing.SubjectKey key;
+    private final Seal key;
     private final MessageIds messageIds;
     private final Clock clock;
     private final boolean enabled;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-    public MailOutbox(DataSource dataSource, KeyRing.SubjectKey key, MessageIds messageIds, Clock clock, boolean enabled) {
+    public MailOutbox(DataSource dataSource, Seal key, MessageIds messageIds, Clock clock, boolean enabled) {
         this.dataSource = dataSource;
         this.key = key;
         this.messageIds = messageIds;
@@ -325,10 +334,6 @@ public final class MailOutbox {
     }
 
     private <T> T inTransaction(Transactions.Work<T> work) {
-        try {
-            return Transactions.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw new RegisterException("mail queue operation failed", e);
-        }
+        return Sql.transaction(dataSource, "mail queue operation", work);
     }
 }

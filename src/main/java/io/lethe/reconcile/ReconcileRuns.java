@@ -1,9 +1,7 @@
 package io.lethe.reconcile;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,8 +15,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.lethe.db.Sql;
 import io.lethe.db.Transactions;
-import io.lethe.register.RegisterException;
 
 /** Reconciliation runs and their reports, in {@code reconcile_run} and {@code reconcile_action}. */
 public final class ReconcileRuns {
@@ -211,10 +209,6 @@ public final class ReconcileRuns {
     }
 
     private <T> T run(Transactions.Work<T> work) {
-        try {
-            return Transactions.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw new RegisterException("reconciliation bookkeeping failed", e);
-        }
+        return Sql.transaction(dataSource, "reconciliation bookkeeping", work);
     }
 }

@@ -2,7 +2,6 @@ package io.lethe.register;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.lethe.db.Sql;
+
 /**
  * Keeps {@code consent_state} (the current decision per subject and purpose) in step with {@code consent_event}, in
  * the transaction that inserts the events. The event with the latest effective time is current; on a tie the one
@@ -22,8 +23,6 @@ import java.util.Set;
  * per 500 subjects and at most two JDBC batches per call, whatever the number of events.
  */
 final class ConsentStateTable {
-
-    private static final int IN_LIST_CHUNK = 500;
 
     private ConsentStateTable() {
     }
@@ -98,21 +97,9 @@ final class ConsentStateTable {
      */
     private static Map<Key, Instant> lockStored(Connection c, List<String> subjects) throws SQLException {
         Map<Key, Instant> stored = new HashMap<>();
-        for (int from = 0; from < subjects.size(); from += IN_LIST_CHUNK) {
-            List<String> chunk = subjects.subList(from, Math.min(subjects.size(), from + IN_LIST_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("select subject_id, purpose, effective_at from consent_state"
-                    + " where subject_id in (" + "?,".repeat(chunk.size() - 1) + "?) order by subject_id, purpose for update")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        stored.put(new Key(rs.getString(1), rs.getString(2)),
-                                rs.getObject(3, OffsetDateTime.class).toInstant());
-                    }
-                }
-            }
-        }
+        Sql.forEachChunk(c, "select subject_id, purpose, effective_at from consent_state where subject_id in ",
+                subjects, " order by subject_id, purpose for update", Sql.IN_LIST_CHUNK, rs -> stored.put(
+                        new Key(rs.getString(1), rs.getString(2)), rs.getObject(3, OffsetDateTime.class).toInstant()));
         return stored;
     }
 

@@ -19,4 +19,17 @@ public record Evidence(String noticeVersion, String ip, String userAgent, String
     public boolean isEmpty() {
         return noticeVersion == null && ip == null && userAgent == null && observed == null;
     }
+
+    /** The JSON that is sealed with the subject's key. */
+    static String json(Evidence evidence) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        node.put("noticeVersion", evidence.noticeVersion());
+        node.put("ip", evidence.ip());
+        node.put("userAgent", evidence.userAgent());
+        if (evidence.observed() != null) {
+            node.put("observed", evidence.observed());
+        }
+        return node.toString();
+    }
 }

@@ -215,18 +215,20 @@ public final class KeyRing {
     public record DataKey(byte[] wrapped, SubjectKey key) {
     }
 
-    /** One subject's unwrapped data key. */
-    public static final class SubjectKey {
+    /** One subject's unwrapped data key (also the mail queue's seal, through {@link #derivedKey}). */
+    public static final class SubjectKey implements io.lethe.notify.MailOutbox.Seal {
         private final SecretKey key;
 
         SubjectKey(SecretKey key) {
             this.key = key;
         }
 
+        @Override
         public byte[] seal(String plaintext, String boundTo) {
             return Aead.seal(key, bytes(plaintext), bytes(boundTo));
         }
 
+        @Override
         public String open(byte[] sealed, String boundTo) {
             return new String(Aead.open(key, sealed, bytes(boundTo)), StandardCharsets.UTF_8);
         }

@@ -2,11 +2,12 @@ package io.lethe.register;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.lethe.db.Sql;
 
 /**
  * The suppression register as seen by consent recording: a consent event for an erased identity is still recorded
@@ -15,28 +16,14 @@ import java.util.Map;
  */
 final class Suppressions {
 
-    private static final int CHUNK = 500;
-
     private Suppressions() {
     }
 
     /** The erasure request of each of these lookup hashes that is in the suppression register. */
     static Map<String, String> erasedBy(Connection c, List<String> hashes) throws SQLException {
         Map<String, String> out = new HashMap<>();
-        for (int from = 0; from < hashes.size(); from += CHUNK) {
-            List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("select lookup_hash, request_id from suppression where"
-                    + " lookup_hash in (" + "?,".repeat(chunk.size() - 1) + "?)")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getString(1), rs.getString(2));
-                    }
-                }
-            }
-        }
+        Sql.forEachChunk(c, "select lookup_hash, request_id from suppression where lookup_hash in ", hashes, "",
+                Sql.IN_LIST_CHUNK, rs -> out.put(rs.getString(1), rs.getString(2)));
         return out;
     }
 

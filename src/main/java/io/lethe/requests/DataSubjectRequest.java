@@ -4,14 +4,12 @@ import java.time.Instant;
 import java.util.List;
 
 /** A stored data-subject request with its per-vendor progress. */
-public record DataSubjectRequest(String id, RequestType type, Regulation regulation, String subjectId, String status,
+public record DataSubjectRequest(String id, RequestType type, Regulation regulation, String subjectId, RequestStatus status,
         Instant receivedAt, Instant dueAt, Instant extendedAt, String extensionReason, List<String> purposes,
         List<VendorProgress> vendors) {
 
-    public static final List<String> OPEN = List.of("identity_unverified", "pending", "in_progress");
-
     public boolean isOpen() {
-        return OPEN.contains(status);
+        return status.isOpen();
     }
 
     /** One vendor's part of the request. */

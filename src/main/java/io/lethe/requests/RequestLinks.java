@@ -15,6 +15,16 @@ import static io.lethe.requests.RequestStore.utc;
  */
 final class RequestLinks {
 
+    /** What is stored of a link's token: its SHA-256, hex. */
+    static String hash(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     /** Why a link was sent. */
     enum Purpose {
         /** To an address on record (or, for someone the register does not know, the address given): proves who asks. */

@@ -23,7 +23,7 @@ final class RequestStore {
             ps.setString(2, r.type().wire());
             ps.setString(3, r.regulation().wire());
             ps.setString(4, r.subjectId());
-            ps.setString(5, r.status());
+            ps.setString(5, r.status().wire());
             ps.setObject(6, utc(r.receivedAt()));
             ps.setObject(7, utc(r.dueAt()));
             ps.setString(8, verificationHash);
@@ -72,9 +72,9 @@ final class RequestStore {
         }
     }
 
-    void setStatus(Connection c, String requestId, String status, Instant at) throws SQLException {
+    void setStatus(Connection c, String requestId, RequestStatus status, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update dsr set status = ?, updated_at = ? where id = ?")) {
-            ps.setString(1, status);
+            ps.setString(1, status.wire());
             ps.setObject(2, utc(at));
             ps.setString(3, requestId);
             ps.executeUpdate();
@@ -195,7 +195,7 @@ final class RequestStore {
                     return Optional.empty();
                 }
                 r = new DataSubjectRequest(rs.getString(1), RequestType.ofWire(rs.getString(2)).orElseThrow(),
-                        Regulation.ofWire(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
+                        Regulation.ofWire(rs.getString(3)).orElseThrow(), rs.getString(4), RequestStatus.ofWire(rs.getString(5)),
                         instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9),
                         rs.getString(10) == null ? List.of() : List.of(rs.getString(10).split(",")), List.of());
             }

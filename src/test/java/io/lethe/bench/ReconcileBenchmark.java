@@ -29,7 +29,7 @@ import io.lethe.db.Database;
 import io.lethe.dispatch.Outbox;
 import io.lethe.notify.MailOutbox;
 import io.lethe.notify.MessageIds;
-import io.lethe.mail.Templates;
+import io.lethe.notify.Templates;
 import io.lethe.reconcile.ReconcileRuns;
 import io.lethe.reconcile.Reconciler;
 import io.lethe.register.ConsentRegister;

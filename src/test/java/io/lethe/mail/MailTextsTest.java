@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.lethe.notify.Templates;
 import io.lethe.notify.MessageIds;
 import io.lethe.requests.RequestType;
 import jakarta.mail.MessagingException;

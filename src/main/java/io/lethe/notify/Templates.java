@@ -1,4 +1,4 @@
-package io.lethe.mail;
+package io.lethe.notify;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code ${name}} placeholders. Operators edit the wording without touching code. Request mails get
  * {@code requestId}, {@code type} ("erasure"), {@code aType} ("an erasure"), {@code receivedAt}, {@code dueAt}.
  */
-public final class Templates {
+public class Templates {
 
     private final Path folder;
 
