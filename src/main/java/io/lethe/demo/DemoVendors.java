@@ -11,8 +11,8 @@ import io.lethe.demo.sandbox.SandboxServer;
 import io.lethe.demo.sandbox.VendorBehaviour;
 
 /**
- * The demo's vendors: one {@link SandboxServer} per behaviour of {@link Behaviours#all()}, plus the stand-alone
- * Salesforce sandbox until Salesforce has a behaviour, each seeded with the demo's people, and the hub settings that
+ * The demo's vendors: one {@link SandboxServer} per behaviour of {@link Behaviours#all()}, each seeded with the
+ * demo's people, and the hub settings that
  * point the connectors at them.
  */
 final class DemoVendors implements AutoCloseable {
@@ -21,8 +21,6 @@ final class DemoVendors implements AutoCloseable {
     static final Map<String, Integer> PORTS = Map.of("hubspot", 18081, "mailchimp", 18082, "salesforce", 18083);
 
     final Map<String, SandboxServer> sandboxes = new LinkedHashMap<>();
-    /** Null once Salesforce is one of the behaviours. */
-    SalesforceSandbox salesforce;
     /** lethe.* settings, lethe.connectors included. */
     final Map<String, String> properties = new LinkedHashMap<>();
     /** Each vendor's base URL (its state at {@code /_sandbox/state}). */
@@ -44,15 +42,6 @@ final class DemoVendors implements AutoCloseable {
             v.sandboxes.put(e.getKey(), server);
             v.urls.put(e.getKey(), server.baseUrl());
         }
-        if (!v.sandboxes.containsKey("salesforce")) {
-            v.salesforce = new SalesforceSandbox(fixedPorts ? PORTS.get("salesforce") : 0);
-            seed.forEach(v.salesforce::seed);
-            v.properties.put("lethe.salesforce.login-url", v.salesforce.baseUrl());
-            v.properties.put("lethe.salesforce.client-id", SalesforceSandbox.CLIENT_ID);
-            v.properties.put("lethe.salesforce.client-secret", SalesforceSandbox.CLIENT_SECRET);
-            v.properties.put("lethe.salesforce.refresh-token", SalesforceSandbox.REFRESH_TOKEN);
-            v.urls.put("salesforce", v.salesforce.baseUrl());
-        }
         v.properties.put("lethe.connectors", String.join(",", v.urls.keySet()));
         return v;
     }
@@ -60,8 +49,5 @@ final class DemoVendors implements AutoCloseable {
     @Override
     public void close() {
         sandboxes.values().forEach(SandboxServer::close);
-        if (salesforce != null) {
-            salesforce.close();
-        }
     }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 
-import io.lethe.demo.SalesforceSandbox;
 import io.lethe.demo.sandbox.HubSpotBehaviour;
 import io.lethe.demo.sandbox.MailchimpBehaviour;
+import io.lethe.demo.sandbox.SalesforceBehaviour;
 import io.lethe.demo.sandbox.SandboxServer;
 import io.lethe.support.ApiClient;
 import io.lethe.support.HubProcess;
@@ -35,22 +35,20 @@ public final class PropagationBenchmark {
         MailchimpBehaviour mailchimpVendor = new MailchimpBehaviour(MailchimpBehaviour.DEMO_KEY, "bench-list");
         SandboxServer hubspot = SandboxServer.start(hubspotVendor);
         SandboxServer mailchimp = SandboxServer.start(mailchimpVendor);
-        SalesforceSandbox salesforce = new SalesforceSandbox(0);
+        SalesforceBehaviour salesforceVendor = new SalesforceBehaviour();
+        SandboxServer salesforce = SandboxServer.start(salesforceVendor);
         // Each vendor's call counter and the moment it first held an address's opt-out.
         List<Probe> all = List.of(new Probe(hubspot::calls, hubspotVendor::optedOutAt),
-                new Probe(mailchimp::calls, mailchimpVendor::optedOutAt), new Probe(salesforce::calls, salesforce::optedOutAt));
+                new Probe(mailchimp::calls, mailchimpVendor::optedOutAt), new Probe(salesforce::calls, salesforceVendor::optedOutAt));
         for (int i = 0; i < people + samples; i++) {
             String email = "p" + i + "@bench.example.com";
             hubspotVendor.seed(email, (String) null);
             mailchimpVendor.seed(email, null);
-            salesforce.seed(email);
+            salesforceVendor.seed(email, null);
         }
         Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
-                Map.entry("LETHE_CONNECTORS", "hubspot,mailchimp,salesforce"),
-                Map.entry("LETHE_SALESFORCE_LOGIN_URL", salesforce.baseUrl()),
-                Map.entry("LETHE_SALESFORCE_CLIENT_ID", SalesforceSandbox.CLIENT_ID),
-                Map.entry("LETHE_SALESFORCE_CLIENT_SECRET", SalesforceSandbox.CLIENT_SECRET),
-                Map.entry("LETHE_SALESFORCE_REFRESH_TOKEN", SalesforceSandbox.REFRESH_TOKEN)));
+                Map.entry("LETHE_CONNECTORS", "hubspot,mailchimp,salesforce")));
+        salesforceVendor.hubSettings(salesforce.baseUrl()).forEach((k, v) -> env.put(variable(k), v));
         hubspotVendor.hubSettings(hubspot.baseUrl()).forEach((k, v) -> env.put(variable(k), v));
         mailchimpVendor.hubSettings(mailchimp.baseUrl()).forEach((k, v) -> env.put(variable(k), v));
         if (args.length > 2 && args[2].equals("postgres")) {
@@ -102,7 +100,9 @@ public final class PropagationBenchmark {
             int salesforceCalls = salesforce.calls() - before[2];
             int hubspotMin = ceil(people, 100);
             int mailchimpMin = ceil(people, 500);
-            int salesforceMin = 2 * ceil(people, 200); // one query and one collection update per 200
+            // Per 200 people: a Contact and a Lead look-up and two collections of 100 look-up records (itemsMax); the
+            // 1,900-character URI limit cuts the look-ups further, so Salesforce's ratio sits above 1 by design.
+            int salesforceMin = 4 * ceil(people, 200);
             double floorSeconds = hubspotMin * 10.0 / 100; // HubSpot: 100 requests per 10 s sustained
             Collections.sort(latencies);
             System.out.println();

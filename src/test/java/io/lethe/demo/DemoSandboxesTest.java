@@ -69,13 +69,18 @@ class DemoSandboxesTest extends HubTestSupport {
             assertThat(hubspot.path("unsubscribedFromAllEmail").toString()).contains("ann@example.com");
             assertThat(state("mailchimp").path("lists").path("demo-list").path("ann@example.com").path("status").asText())
                     .isEqualTo("unsubscribed");
-            if (vendors.salesforce != null) {
-                Map<?, ?> sf = (Map<?, ?>) vendors.salesforce.contacts();
-                JsonNode ann = (JsonNode) sf.get("003000000000001AAA");
-                JsonNode boIndividual = (JsonNode) sf.get("0PK000000000002AAA");
-                assertThat(ann.path("HasOptedOutOfEmail").asBoolean()).isTrue();
-                assertThat(boIndividual.path("HasOptedOutTracking").asBoolean()).isTrue();
+            // Salesforce: ann's Contact opted out of e-mail, the Individual of bo's Contact of tracking.
+            JsonNode sf = state("salesforce");
+            String boIndividual = null;
+            for (JsonNode r : sf) {
+                if (r.path("Email").asText().equals("ann@example.com")) {
+                    assertThat(r.path("HasOptedOutOfEmail").asBoolean()).isTrue();
+                }
+                if (r.path("Email").asText().equals("bo@example.com")) {
+                    boIndividual = r.path("IndividualId").asText();
+                }
             }
+            assertThat(sf.path(boIndividual).path("HasOptedOutTracking").asBoolean()).isTrue();
         });
     }
 

@@ -54,10 +54,8 @@ public final class VendorFakes implements AutoCloseable {
     public final SpecCheckedBehaviour mailchimpSpec = MailchimpSpec.checking(mailchimpVendor);
     public final SandboxServer hubspot = SandboxServer.start(hubspotVendor);
     public final SandboxServer mailchimp = SandboxServer.start(mailchimpSpec);
-    /** People of the Salesforce org for tests with many of them (stubs opt in, see {@link SalesforcePeople}). */
-    public final SalesforcePeople salesforcePeople = new SalesforcePeople();
     public final WireMockServer salesforce = new WireMockServer(options().dynamicPort()
-            .jettyHeaderRequestSize(SalesforcePeople.MAX_URI + 1024).extensions(salesforcePeople));
+            .jettyHeaderRequestSize(io.lethe.demo.sandbox.SandboxServer.MAX_URI + 1024));
 
     public VendorFakes() {
         salesforce.start();

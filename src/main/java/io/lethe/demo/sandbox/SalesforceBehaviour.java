@@ -66,6 +66,8 @@ public final class SalesforceBehaviour implements VendorBehaviour {
     private final Map<String, String> typeById = new HashMap<>();
     private final Set<String> deleted = new HashSet<>();
     private final Set<String> sessions = new HashSet<>();
+    /** Lower-cased e-mail → when a Contact or Lead of it was first opted out of e-mail (benchmarks). */
+    private final Map<String, Long> optedOutAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Cursor> cursors = new HashMap<>();
     private int nextId = 1;
 
@@ -138,6 +140,11 @@ public final class SalesforceBehaviour implements VendorBehaviour {
         return Map.of("lethe.salesforce.login-url", baseUrl, "lethe.salesforce.client-id", CLIENT_ID,
                 "lethe.salesforce.client-secret", CLIENT_SECRET, "lethe.salesforce.refresh-token", REFRESH_TOKEN,
                 "lethe.salesforce.api-version", "62.0");
+    }
+
+    /** When the address's Contact or Lead was first opted out of e-mail (epoch millis), or null. */
+    public Long optedOutAt(String email) {
+        return optedOutAt.get(email.toLowerCase(Locale.ROOT));
     }
 
     /** Successful logins so far. */
@@ -379,6 +386,9 @@ public final class SalesforceBehaviour implements VendorBehaviour {
                     }
                 });
                 record.put("LastModifiedDate", Instant.now());
+                if (Boolean.TRUE.equals(record.get("HasOptedOutOfEmail")) && record.get("Email") != null) {
+                    optedOutAt.putIfAbsent(record.get("Email").toString().toLowerCase(Locale.ROOT), System.currentTimeMillis());
+                }
                 result.put("success", true).putArray("errors");
             } else {
                 result.put("success", false).putArray("errors").addObject().put("statusCode", failure)

@@ -108,6 +108,35 @@ abstract class SalesforceConnectorTest extends SalesforceHub {
         assertThat(records.findValuesAsText("Email")).containsOnly(email);
     }
 
+    @Test
+    void reconciliation_reads_contacts_and_unconverted_leads_page_by_page_and_incrementally() {
+        String optedOut = "hildegard.reconciled-person@example.com";
+        org.addLead(optedOut, false, false);
+        org.addLead("ignatius.converted-person@example.com", true, false);
+        for (int i = 0; i < 4; i++) {
+            org.addContact("josephine.page" + i + "-person@mail.example.org", false);
+        }
+        org.pageSize(2);
+        try {
+            io.lethe.connectors.engine.ConnectorEngine engine = context.getRegistry()
+                    .lookupByNameAndType("connectorEngine", io.lethe.connectors.engine.ConnectorEngine.class);
+            io.lethe.connectors.Connector connector = context.getRegistry()
+                    .lookupByNameAndType("connectors", io.lethe.connectors.Connectors.class).enabled("salesforce").orElseThrow();
+            java.util.List<io.lethe.connectors.VendorContact> seen = new java.util.ArrayList<>();
+            engine.readState(connector, null, seen::addAll);
+            assertThat(seen).extracting(io.lethe.connectors.VendorContact::email)
+                    .contains(optedOut, "josephine.page3-person@mail.example.org")
+                    .doesNotContain("ignatius.converted-person@example.com");
+            assertThat(sandbox.requests()).anyMatch(r -> r.path().matches(".*/query/01g.*"));
+
+            java.util.List<io.lethe.connectors.VendorContact> changed = new java.util.ArrayList<>();
+            engine.readState(connector, java.time.Instant.now().plusSeconds(3600), changed::addAll);
+            assertThat(changed).isEmpty();
+        } finally {
+            org.pageSize(2000);
+        }
+    }
+
     void consent(String email) {
         assertThat(api.post("/api/v1/consents", ADMIN_KEY, """
                 {"subject": {"email": "%s"}, "purpose": "analytics", "status": "granted",
