@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,6 +55,8 @@ import io.lethe.mail.MailSender;
 import io.lethe.notify.MailOutbox;
 import io.lethe.api.MailOutboxApi;
 import io.lethe.dispatch.DpoAlerts;
+import io.lethe.dispatch.WebhookCallbacks;
+import io.lethe.api.WebhookCallbackApi;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeyStore;
@@ -161,6 +164,11 @@ public class HubConfiguration implements CamelConfiguration {
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),
                 settings.duration("lethe.dispatch.alert-after"), clock);
         registry.bind("stalledCommands", stalled);
+        outbox.setCallbackTimeout(settings.duration("lethe.webhook.callback-timeout"));
+        WebhookCallbacks webhookCallbacks = new WebhookCallbacks(dataSource, outbox, mailOutbox,
+                settings.optional("lethe.dpo.email"), settings.getInt("lethe.webhook.callback-resends"),
+                settings.duration("lethe.webhook.callback-retention"), clock);
+        registry.bind("webhookCallbacks", webhookCallbacks);
         DispatchMetrics metrics = new DispatchMetrics(outbox, connectors, clock);
         dispatcher.setMetrics(metrics);
         context.addStartupListener(metrics);
@@ -241,6 +249,16 @@ public class HubConfiguration implements CamelConfiguration {
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
+        registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
+                rateLimits, json, responses, clock));
+    }
+
+    /**
+     * The signing secret of an enabled webhook connector: its {@code secret} parameter ({@code LETHE_<ID>_SECRET},
+     * {@code whsec_...}), which only webhook connectors declare.
+     */
+    static Optional<String> webhookSecret(Connectors connectors, String id) {
+        return connectors.enabled(id).map(c -> c.setting("secret")).filter(s -> s.startsWith("whsec_"));
     }
 
     /** The first read may generate the primary key (first start); re-reads during a rotation never do. */

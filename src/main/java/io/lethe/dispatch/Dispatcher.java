@@ -108,6 +108,8 @@ public final class Dispatcher {
             String status = switch (o.outcome()) {
                 case "delivered", "not_found", "verified", "completed", "submitted" -> "done";
                 case "skipped" -> "skipped";
+                // A webhook receiver answered 202: the results come later to POST /api/v1/callbacks/{connectorId}.
+                case Outbox.AWAITING_CALLBACK -> Outbox.AWAITING_CALLBACK;
                 default -> "action_required";
             };
             results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));

@@ -491,7 +491,7 @@ public final class RequestService implements Outbox.Listener, MailOutbox.Listene
             case "verified" -> "verified";
             case "not_found" -> "not_found";
             case "skipped" -> "skipped";
-            case "submitted" -> "submitted";
+            case "submitted", "awaiting_callback" -> "submitted";
             case "still_present" -> "failed";
             default -> "completed";
         };
