@@ -54,6 +54,7 @@ public final class WebhookCallbackApi {
         Message in = exchange.getMessage();
         String connector = in.getHeader("connectorId", String.class);
         byte[] body = in.getBody(byte[].class);
+        in.setBody(body); // read once: the signature and the parser see the same bytes
         String webhookId = in.getHeader(StandardWebhooksSigner.ID, String.class);
         authenticate(in, connector, webhookId, body);
         List<WebhookCallbacks.Reported> results = results(json.readObject(exchange));

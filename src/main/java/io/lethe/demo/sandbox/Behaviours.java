@@ -13,6 +13,7 @@ public final class Behaviours {
     /** A fresh behaviour per call (each sandbox holds its own state). One line per vendor. */
     public static Map<String, Supplier<VendorBehaviour>> all() {
         Map<String, Supplier<VendorBehaviour>> all = new LinkedHashMap<>();
+        all.put("webhook", () -> new WebhookReceiverBehaviour("webhook", WebhookReceiverBehaviour.DEMO_SECRET));
         return all;
     }
 }
