@@ -35,9 +35,15 @@ abstract class WebhookCallbackTest extends HubTestSupport {
 
     static final java.util.concurrent.atomic.AtomicInteger SUBJECTS = new java.util.concurrent.atomic.AtomicInteger();
 
+    com.icegreen.greenmail.util.GreenMail mail;
+
     @Override
     protected Properties extraProperties() {
         Properties p = new Properties();
+        mail = new com.icegreen.greenmail.util.GreenMail(com.icegreen.greenmail.util.ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        p.put("lethe.smtp.url", "smtp://localhost:" + mail.getSmtp().getPort());
+        p.put("lethe.dpo.email", "data.protection.officer@example-company.co.uk");
         p.put("lethe.connectors-dir", "src/test/resources/connectors-callback");
         p.put("lethe.connectors", "shop,desk");
         p.put("lethe.shop.url", "http://127.0.0.1:9/lethe/commands");
@@ -45,6 +51,11 @@ abstract class WebhookCallbackTest extends HubTestSupport {
         p.put("lethe.desk.url", "http://127.0.0.1:9/lethe/commands");
         p.put("lethe.desk.secret", DESK_SECRET);
         return p;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void stopMail() {
+        mail.stop();
     }
 
     // --- refusals: 401, nothing changes ----------------------------------------------------------------------------
@@ -186,6 +197,61 @@ abstract class WebhookCallbackTest extends HubTestSupport {
         Response r = api.get("/api/v1/openapi.json", ADMIN_KEY);
         assertThat(r.json().path("paths").path("/api/v1/callbacks/{connectorId}").path("post").path("security").isEmpty())
                 .isTrue();
+    }
+
+    // --- no callback in time ----------------------------------------------------------------------------------------
+
+    @Test
+    void an_overdue_callback_is_sent_again_and_the_dpo_is_told_once_per_command() throws Exception {
+        long id = awaiting("shop", "erase");
+        long alreadyTold = awaiting("shop", "opt_out");
+        sql("update outbox_command set callback_until = ? where id in (" + id + ", " + alreadyTold + ")",
+                OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
+        sql("update outbox_command set callback_alerted_at = ? where id = " + alreadyTold,
+                OffsetDateTime.now(ZoneOffset.UTC).minusDays(1));
+        long mails = mails("dpo-callback-overdue");
+        sweep();
+        // Back in the outbox to be sent again (the dispatcher may already have claimed it).
+        assertThat(status(id)).isIn("pending", "in_flight");
+        assertThat(number("select callback_resends from outbox_command where id = " + id)).isEqualTo(1);
+        assertThat(number("select count(*) from outbox_command where id = " + id + " and callback_alerted_at is not null"))
+                .isEqualTo(1);
+        assertThat(mails("dpo-callback-overdue")).isEqualTo(mails + 1); // one mail, for the command not told before
+        assertThat(api.get("/api/v1/sync-log?vendor=shop", COMPLIANCE_KEY).body()).contains("callback_overdue");
+    }
+
+    @Test
+    void a_command_that_never_calls_back_after_the_last_send_needs_a_person() throws Exception {
+        long id = awaiting("shop", "erase");
+        sql("update outbox_command set callback_until = ?, callback_resends = 2 where id = " + id,
+                OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
+        long mails = mails("dpo-action-required");
+        sweep();
+        assertThat(row(id)).containsExactly("action_required", "failed");
+        assertThat(mails("dpo-action-required")).isEqualTo(mails + 1);
+    }
+
+    void sweep() {
+        context.getRegistry().lookupByNameAndType("webhookCallbacks", io.lethe.dispatch.WebhookCallbacks.class).sweep();
+    }
+
+    long mails(String kind) throws SQLException {
+        return number("select count(*) from mail_outbox where kind = '" + kind + "'");
+    }
+
+    long number(String query) throws SQLException {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(query);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    void sql(String update, Object parameter) throws SQLException {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(update)) {
+            ps.setObject(1, parameter);
+            ps.executeUpdate();
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------
