@@ -199,6 +199,36 @@ abstract class WebhookCallbackTest extends HubTestSupport {
                 .isTrue();
     }
 
+    @Test
+    void the_reference_receivers_own_callback_is_accepted() throws Exception {
+        long erase = awaiting("shop", "erase");
+        long export = awaiting("shop", "export");
+        io.lethe.demo.sandbox.WebhookReceiverBehaviour receiver =
+                new io.lethe.demo.sandbox.WebhookReceiverBehaviour("shop", SHOP_SECRET);
+        String email = Addresses.realistic(1, "receiver").get(0);
+        receiver.seed(email, null);
+        receiver.mode(io.lethe.demo.sandbox.WebhookReceiverBehaviour.Mode.DEFER);
+        try (io.lethe.demo.sandbox.SandboxServer server = io.lethe.demo.sandbox.SandboxServer.start(receiver)) {
+            String batch = "{\"type\":\"lethe.commands\",\"commands\":[{\"commandId\":" + export
+                    + ",\"action\":\"export\",\"purpose\":null,\"subjectId\":\"s1\",\"identities\":{\"email\":\""
+                    + email + "\"}},{\"commandId\":" + erase + ",\"action\":\"erase\",\"purpose\":null,"
+                    + "\"subjectId\":\"s1\",\"identities\":{\"email\":\"" + email + "\"}}]}";
+            io.lethe.connectors.engine.VendorCall signed = new StandardWebhooksSigner(SHOP_SECRET).sign(
+                    new io.lethe.connectors.engine.VendorCall("shop", "erase", "POST", server.baseUrl()
+                            + io.lethe.demo.sandbox.WebhookReceiverBehaviour.PATH,
+                            java.util.Map.of("Content-Type", "application/json"), batch));
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(signed.url()))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(batch));
+            signed.headers().forEach(b::header);
+            assertThat(java.net.http.HttpClient.newHttpClient().send(b.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+        }
+        assertThat(receiver.sendCallback("http://localhost:" + port)).isEqualTo(200);
+        assertThat(receiver.deferredCount()).isZero();
+        assertThat(row(export)).containsExactly("done", "completed");
+        assertThat(row(erase)).containsExactly("done", "verified");
+    }
+
     // --- no callback in time ----------------------------------------------------------------------------------------
 
     @Test
