@@ -37,16 +37,18 @@ public final class WebhookCallbackApi {
     private final RateLimits limits;
     private final Json json;
     private final Responses responses;
+    private final Problems problems;
     private final Clock clock;
 
     /** @param secrets the {@code whsec_} secret of each enabled webhook connector, by connector id */
     public WebhookCallbackApi(Function<String, Optional<String>> secrets, WebhookCallbacks callbacks, RateLimits limits,
-            Json json, Responses responses, Clock clock) {
+            Json json, Responses responses, Problems problems, Clock clock) {
         this.secrets = secrets;
         this.callbacks = callbacks;
         this.limits = limits;
         this.json = json;
         this.responses = responses;
+        this.problems = problems;
         this.clock = clock;
     }
 
@@ -62,8 +64,10 @@ public final class WebhookCallbackApi {
         try {
             applied = callbacks.apply(connector, webhookId, results);
         } catch (WebhookCallbacks.StillInFlight busy) {
-            in.setHeader("Retry-After", "1");
-            throw new ApiProblem(409, "Conflict", busy.getMessage() + "; send the callback again in a moment.");
+            problems.write(exchange, new ApiProblem(409, "Conflict", busy.getMessage()
+                    + "; send the callback again in a moment."));
+            exchange.getMessage().setHeader("Retry-After", "1"); // after write(), which drops inbound headers
+            return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("applied", applied.applied());

@@ -232,7 +232,8 @@ public class HubConfiguration implements CamelConfiguration {
                 apiKeys, policy, rateLimits, json);
         context.addService(edge.closer());
         registry.bind("vertx", edge);
-        registry.bind("problems", new Problems(json));
+        Problems problems = new Problems(json);
+        registry.bind("problems", problems);
         registry.bind("apiFallback", new ApiFallback());
         registry.bind("openApi", openApi);
         registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
@@ -250,7 +251,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
-                rateLimits, json, responses, clock));
+                rateLimits, json, responses, problems, clock));
     }
 
     /**

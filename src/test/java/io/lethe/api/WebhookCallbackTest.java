@@ -165,10 +165,24 @@ abstract class WebhookCallbackTest extends HubTestSupport {
     void a_callback_for_commands_still_being_recorded_as_sent_is_409_and_changes_nothing() throws Exception {
         long id = awaiting("shop", "erase");
         setStatus(id, "in_flight");
-        Response r = signed("shop", SHOP_SECRET, newId(), now(), results(id, "completed"));
-        assertThat(r.status()).isEqualTo(409);
-        assertThat(r.contentType()).startsWith("application/problem+json");
+        String body = results(id, "completed");
+        String webhookId = newId();
+        String ts = String.valueOf(now());
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + port + "/api/v1/callbacks/shop"))
+                .header("Content-Type", "application/json").header("webhook-id", webhookId).header("webhook-timestamp", ts)
+                .header("webhook-signature", new StandardWebhooksSigner(SHOP_SECRET).sign(webhookId, ts,
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(b.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(r.headers().firstValue("Retry-After")).contains("1");
         assertThat(status(id)).isEqualTo("in_flight");
+        // Once the 202 is recorded, the same callback (a retry: same webhook-id) is applied.
+        setStatus(id, "awaiting_callback");
+        assertThat(signed("shop", SHOP_SECRET, webhookId, now(), body).json().path("applied").asInt()).isEqualTo(1);
     }
 
     @Test
