@@ -69,6 +69,13 @@ abstract class WebhookCallbackTest extends HubTestSupport {
     }
 
     @Test
+    void an_api_key_is_no_substitute_for_the_signature() throws Exception {
+        long id = awaiting("shop", "erase");
+        assertRefused(api.send("POST", "/api/v1/callbacks/shop", ADMIN_KEY, "application/json", results(id, "completed")));
+        assertThat(status(id)).isEqualTo("awaiting_callback");
+    }
+
+    @Test
     void a_callback_signed_with_a_wrong_secret_or_another_connectors_secret_is_401() throws Exception {
         long id = awaiting("shop", "opt_out");
         String wrong = "whsec_" + java.util.Base64.getEncoder().encodeToString("not-the-secret-of-any-connector!".getBytes());
