@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.lethe.connectors.engine.ConnectorEngine;
 import io.lethe.connectors.engine.auth.Signers;
+import io.lethe.connectors.engine.auth.StandardWebhooksSigner;
 
 /**
  * The Java that connector files may name: request-body hooks ({@code hook:}) and the signers of auth types that need
@@ -24,6 +25,7 @@ final class ConnectorHooks {
     }
 
     static Signers signers() {
-        return new Signers();
+        // Standard Webhooks (in-house systems): the secret is the resolved {{secret}} parameter, whsec_<base64>.
+        return new Signers().register("standard-webhooks", auth -> new StandardWebhooksSigner(auth.get("secret")));
     }
 }

@@ -269,11 +269,14 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The signing secret of an enabled webhook connector: its {@code secret} parameter ({@code LETHE_<ID>_SECRET},
-     * {@code whsec_...}), which only webhook connectors declare.
+     * The signing secret of an enabled webhook connector (one whose {@code client.auth.type} is
+     * {@code standard-webhooks}): its resolved {@code auth.secret}, i.e. {@code LETHE_<ID>_SECRET}.
      */
     static Optional<String> webhookSecret(Connectors connectors, String id) {
-        return connectors.enabled(id).map(c -> c.setting("secret")).filter(s -> s.startsWith("whsec_"));
+        return connectors.enabled(id).map(c -> c.descriptor().client().auth())
+                .filter(auth -> "standard-webhooks".equals(auth.get("type")))
+                .map(auth -> connectors.enabled(id).orElseThrow().resolve(auth.get("secret")))
+                .filter(s -> s != null && !s.isBlank());
     }
 
     /** The first read may generate the primary key (first start); re-reads during a rotation never do. */

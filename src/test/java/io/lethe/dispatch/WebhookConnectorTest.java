@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code connectors/shop.yaml}, its receiver the strict {@link WebhookReceiverBehaviour}. Opt-out and erasure answered
  * with 200, with 202 and a signed callback, a 503 retried with the same webhook-id, and export data arriving.
  */
-abstract class WebhookConnectorTest extends HubTestSupport {
+public abstract class WebhookConnectorTest extends HubTestSupport {
 
     static final String SECRET = "whsec_" + java.util.Base64.getEncoder()
             .encodeToString("shop-secret-for-end-to-end-test-32".getBytes());
@@ -38,7 +38,7 @@ abstract class WebhookConnectorTest extends HubTestSupport {
         receiver = new WebhookReceiverBehaviour("shop", SECRET);
         server = SandboxServer.start(receiver);
         Properties p = new Properties();
-        p.put("lethe.connectors-dir", connectorsDir().toString());
+        p.put("lethe.connectors-dir", connectorsDir("shop").toString());
         p.put("lethe.connectors", "shop");
         p.put("lethe.shop.url", server.baseUrl() + WebhookReceiverBehaviour.PATH);
         p.put("lethe.shop.secret", SECRET);
@@ -47,13 +47,13 @@ abstract class WebhookConnectorTest extends HubTestSupport {
     }
 
     /** connectors/webhook.yaml copied as shop.yaml, its id changed: exactly what an operator does. */
-    static Path connectorsDir() {
+    public static Path connectorsDir(String... ids) {
         try {
             Path dir = Files.createTempDirectory("lethe-connectors-");
-            Path template = Files.exists(Path.of("connectors/webhook.yaml")) ? Path.of("connectors/webhook.yaml")
-                    : Path.of("connectors/proposed/webhook.yaml");
-            Files.writeString(dir.resolve("shop.yaml"), Files.readString(template)
-                    .replaceFirst("(?m)^id: webhook$", "id: shop").replaceFirst("(?m)^title: .*$", "title: Shop"));
+            for (String id : ids) {
+                Files.writeString(dir.resolve(id + ".yaml"), Files.readString(Path.of("connectors/webhook.yaml"))
+                        .replaceFirst("(?m)^id: webhook$", "id: " + id).replaceFirst("(?m)^title: .*$", "title: " + id));
+            }
             return dir;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -44,6 +44,7 @@ public final class WebhookReceiverBehaviour implements VendorBehaviour {
     public enum Mode { ANSWER, DEFER }
 
     private final String vendor;
+    private final String secret;
     private final StandardWebhooksVerifier verifier;
     private final StandardWebhooksSigner signer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -70,6 +71,7 @@ public final class WebhookReceiverBehaviour implements VendorBehaviour {
 
     public WebhookReceiverBehaviour(String vendor, String secret, Clock clock) {
         this.vendor = vendor;
+        this.secret = secret;
         this.verifier = new StandardWebhooksVerifier(secret, clock);
         this.signer = new StandardWebhooksSigner(secret, clock);
     }
@@ -77,6 +79,12 @@ public final class WebhookReceiverBehaviour implements VendorBehaviour {
     @Override
     public String vendor() {
         return vendor;
+    }
+
+    /** The connector's settings for this receiver: its URL and the shared secret. */
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe." + vendor + ".url", baseUrl + PATH, "lethe." + vendor + ".secret", secret);
     }
 
     public void mode(Mode mode) {
