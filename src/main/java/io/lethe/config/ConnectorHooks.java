@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.lethe.connectors.engine.ConnectorEngine;
+import io.lethe.connectors.hooks.SalesforceIndividualFlags;
 import io.lethe.connectors.engine.auth.Signers;
 import io.lethe.connectors.engine.auth.StandardWebhooksSigner;
 
@@ -17,7 +18,7 @@ final class ConnectorHooks {
     }
 
     static Map<String, ConnectorEngine.Hook> hooks() {
-        return Map.of();
+        return Map.of(SalesforceIndividualFlags.NAME, new SalesforceIndividualFlags());
     }
 
     static Set<String> names() {
@@ -25,7 +26,9 @@ final class ConnectorHooks {
     }
 
     static Signers signers() {
-        // Standard Webhooks (in-house systems): the secret is the resolved {{secret}} parameter, whsec_<base64>.
-        return new Signers().register("standard-webhooks", auth -> new StandardWebhooksSigner(auth.get("secret")));
+        // camel-salesforce's component (SalesforceTransport.register) holds the session and signs every call itself
+        return new Signers().register("salesforce-session", auth -> call -> call)
+                // Standard Webhooks (in-house systems): the secret is the resolved {{secret}} parameter, whsec_<base64>.
+                .register("standard-webhooks", auth -> new StandardWebhooksSigner(auth.get("secret")));
     }
 }

@@ -81,10 +81,12 @@ abstract class OptOutPropagationTest extends HubTestSupport {
         assertThat(mailchimpBody.path("update_existing").asBoolean()).isTrue();
         assertThat(mailchimpBody.path("members").get(0).path("status").asText()).isEqualTo("unsubscribed");
         assertThat(mailchimpBody.path("members").get(0).path("email_address").asText()).isEqualTo("ann@example.com");
-        // What the vendors now hold, not only what they were sent.
-        assertThat(fakes.hubspotVendor.contacts().unsubscribedFromAll("ann@example.com")).isTrue();
-        assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).containsEntry("ann@example.com", "unsubscribed");
-        assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_B)).containsEntry("ann@example.com", "unsubscribed");
+        // What the vendors now hold, not only what they were sent (journalled as it arrives, applied as answered).
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(fakes.hubspotVendor.contacts().unsubscribedFromAll("ann@example.com")).isTrue();
+            assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).containsEntry("ann@example.com", "unsubscribed");
+            assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_B)).containsEntry("ann@example.com", "unsubscribed");
+        });
         JsonNode sfBody = body(fakes.salesforce.findAll(patchRequestedFor(urlPathEqualTo(SF_COLLECTIONS))).get(0));
         assertThat(sfBody.path("allOrNone").asBoolean(true)).isFalse();
         assertThat(sfBody.path("records").get(0).path("attributes").path("type").asText()).isEqualTo("Contact");

@@ -15,6 +15,7 @@ public final class Behaviours {
         Map<String, Supplier<VendorBehaviour>> all = new LinkedHashMap<>();
         all.put("hubspot", HubSpotBehaviour::new);
         all.put("mailchimp", MailchimpBehaviour::new);
+        all.put("salesforce", SalesforceBehaviour::new);
         all.put("webhook", () -> new WebhookReceiverBehaviour("webhook", WebhookReceiverBehaviour.DEMO_SECRET));
         return all;
     }
