@@ -6,6 +6,7 @@ import java.util.Set;
 import io.lethe.connectors.engine.ConnectorEngine;
 import io.lethe.connectors.hooks.SalesforceIndividualFlags;
 import io.lethe.connectors.engine.auth.Signers;
+import io.lethe.connectors.engine.auth.StandardWebhooksSigner;
 
 /**
  * The Java that connector files may name: request-body hooks ({@code hook:}) and the signers of auth types that need
@@ -26,6 +27,8 @@ final class ConnectorHooks {
 
     static Signers signers() {
         // camel-salesforce's component (SalesforceTransport.register) holds the session and signs every call itself
-        return new Signers().register("salesforce-session", auth -> call -> call);
+        return new Signers().register("salesforce-session", auth -> call -> call)
+                // Standard Webhooks (in-house systems): the secret is the resolved {{secret}} parameter, whsec_<base64>.
+                .register("standard-webhooks", auth -> new StandardWebhooksSigner(auth.get("secret")));
     }
 }

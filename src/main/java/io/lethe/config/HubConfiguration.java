@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -56,6 +57,8 @@ import io.lethe.mail.MailSender;
 import io.lethe.notify.MailOutbox;
 import io.lethe.api.MailOutboxApi;
 import io.lethe.dispatch.DpoAlerts;
+import io.lethe.dispatch.WebhookCallbacks;
+import io.lethe.api.WebhookCallbackApi;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeyStore;
@@ -175,6 +178,11 @@ public class HubConfiguration implements CamelConfiguration {
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),
                 settings.duration("lethe.dispatch.alert-after"), clock);
         registry.bind("stalledCommands", stalled);
+        outbox.setCallbackTimeout(settings.duration("lethe.webhook.callback-timeout"));
+        WebhookCallbacks webhookCallbacks = new WebhookCallbacks(dataSource, outbox, mailOutbox,
+                settings.optional("lethe.dpo.email"), settings.getInt("lethe.webhook.callback-resends"),
+                settings.duration("lethe.webhook.callback-retention"), clock);
+        registry.bind("webhookCallbacks", webhookCallbacks);
         DispatchMetrics metrics = new DispatchMetrics(outbox, connectors, clock);
         dispatcher.setMetrics(metrics);
         context.addStartupListener(metrics);
@@ -243,7 +251,8 @@ public class HubConfiguration implements CamelConfiguration {
                 apiKeys, policy, rateLimits, json);
         context.addService(edge.closer());
         registry.bind("vertx", edge);
-        registry.bind("problems", new Problems(json));
+        Problems problems = new Problems(json);
+        registry.bind("problems", problems);
         registry.bind("apiFallback", new ApiFallback());
         registry.bind("openApi", openApi);
         registry.bind("consentApi", new ConsentApi(register, new ConsentRequests(purposes, clock), purposes, json, responses));
@@ -260,6 +269,19 @@ public class HubConfiguration implements CamelConfiguration {
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
+        registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
+                rateLimits, json, responses, problems, clock));
+    }
+
+    /**
+     * The signing secret of an enabled webhook connector (one whose {@code client.auth.type} is
+     * {@code standard-webhooks}): its resolved {@code auth.secret}, i.e. {@code LETHE_<ID>_SECRET}.
+     */
+    static Optional<String> webhookSecret(Connectors connectors, String id) {
+        return connectors.enabled(id).map(c -> c.descriptor().client().auth())
+                .filter(auth -> "standard-webhooks".equals(auth.get("type")))
+                .map(auth -> connectors.enabled(id).orElseThrow().resolve(auth.get("secret")))
+                .filter(s -> s != null && !s.isBlank());
     }
 
     /** The first read may generate the primary key (first start); re-reads during a rotation never do. */

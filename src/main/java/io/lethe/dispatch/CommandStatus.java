@@ -13,7 +13,9 @@ public enum CommandStatus {
     /** Nothing to send (no e-mail identity, request cancelled). */
     SKIPPED,
     /** A refusal no retry can fix: waits for a person. */
-    ACTION_REQUIRED;
+    ACTION_REQUIRED,
+    /** An in-house receiver answered 202: its results come to POST /api/v1/callbacks/{connectorId}. */
+    AWAITING_CALLBACK;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

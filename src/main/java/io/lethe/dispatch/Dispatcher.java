@@ -170,6 +170,8 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
             CommandStatus status = switch (o.outcome()) {
                 case "delivered", "not_found", "verified", "completed", "submitted" -> CommandStatus.DONE;
                 case "skipped" -> CommandStatus.SKIPPED;
+                // A webhook receiver answered 202: the results come later to POST /api/v1/callbacks/{connectorId}.
+                case "awaiting_callback" -> CommandStatus.AWAITING_CALLBACK;
                 default -> CommandStatus.ACTION_REQUIRED;
             };
             results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));

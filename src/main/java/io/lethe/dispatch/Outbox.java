@@ -40,6 +40,7 @@ public final class Outbox {
     private final SyncLog syncLog;
     private final Clock clock;
     private final String node;
+    private Duration callbackTimeout = Duration.ofHours(24);
 
     public Outbox(DataSource dataSource, SyncLog syncLog, Clock clock, String node) {
         this.dataSource = dataSource;
@@ -47,6 +48,14 @@ public final class Outbox {
         this.clock = clock;
         this.node = node;
     }
+
+    /** How long a webhook receiver that answered 202 has for its callback ({@code lethe.webhook.callback-timeout}). */
+    public void setCallbackTimeout(Duration callbackTimeout) {
+        this.callbackTimeout = callbackTimeout;
+    }
+
+    /** The status of a command whose receiver answered 202 and will POST the results to the callback endpoint. */
+    public static final String AWAITING_CALLBACK = "awaiting_callback";
 
     /** A command to write. */
     public record NewCommand(String connector, String subjectId, String action, String purpose, String eventId,
@@ -205,13 +214,12 @@ public final class Outbox {
      */
     public void finish(List<Command> commands, List<Result> results, List<SyncEntry> entries, String connector) {
         inTransaction(c -> {
-            update(c, results, null);
-            markNothingToFollow(c, results);
-            sealResults(c, commands, results);
-            syncLog.append(c, entries);
-            touch(c, connector);
+            finish(c, commands, results, entries, connector);
             return null;
         });
+    }
+
+    private void handOff(List<Command> commands) {
         try {
             afterFinish.accept(commands);
         } catch (RuntimeException e) { // committed: the lifecycle sweep takes these commands later
@@ -257,6 +265,101 @@ public final class Outbox {
                 ps.executeBatch();
             }
         }
+    }
+
+    /** {@link #finish(List, List, List, String)} inside the caller's transaction (a callback and its replay guard). */
+    public void finish(Connection c, List<Command> commands, List<Result> results, List<SyncEntry> entries,
+            String connector) throws SQLException {
+        update(c, results, null);
+        markNothingToFollow(c, results);
+        sealResults(c, commands, results);
+        syncLog.append(c, entries);
+        touch(c, connector);
+        // once committed, the requests of these commands take their results (routes/lifecycle.camel.yaml)
+        Transactions.afterCommit(() -> handOff(commands));
+    }
+
+    /** The commands among {@code ids} that await a callback at {@code connector}, locked until the transaction ends. */
+    public Map<Long, Command> awaitingCallback(Connection c, String connector, java.util.Collection<Long> ids)
+            throws SQLException {
+        return commands(c, connector, ids, AWAITING_CALLBACK, true);
+    }
+
+    /** The commands among {@code ids} still in flight at {@code connector} (sent, the answer not recorded yet). */
+    public Map<Long, Command> inFlight(Connection c, String connector, java.util.Collection<Long> ids) throws SQLException {
+        return commands(c, connector, ids, "in_flight", false);
+    }
+
+    private static Map<Long, Command> commands(Connection c, String connector, java.util.Collection<Long> ids,
+            String status, boolean lock) throws SQLException {
+        Map<Long, Command> found = new java.util.LinkedHashMap<>();
+        List<Long> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += 500) { // bounded IN lists
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, action, purpose, event_id,"
+                    + " request_id, attempts from outbox_command where connector = ? and status = ? and id in (" + marks
+                    + ") order by id" + (lock ? " for update" : ""))) {
+                ps.setString(1, connector);
+                ps.setString(2, status);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setLong(3 + i, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getLong(1), command(rs));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Command command(ResultSet rs) throws SQLException {
+        return new Command(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getInt(8));
+    }
+
+    /** A command whose callback did not come in time: how often it was sent already, whether the DPO was told. */
+    public record OverdueCallback(Command command, int resends, boolean alerted) {
+    }
+
+    /** Commands awaiting a callback past their deadline, oldest first, locked (the sweep re-sends or closes them). */
+    public List<OverdueCallback> overdueCallbacks(Connection c, int max) throws SQLException {
+        List<OverdueCallback> overdue = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, action, purpose, event_id,"
+                + " request_id, attempts, callback_resends, callback_alerted_at from outbox_command"
+                + " where status = ? and callback_until < ? order by id limit ? for update")) {
+            ps.setString(1, AWAITING_CALLBACK);
+            ps.setObject(2, now());
+            ps.setInt(3, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    overdue.add(new OverdueCallback(command(rs), rs.getInt(9), rs.getObject(10) != null));
+                }
+            }
+        }
+        return overdue;
+    }
+
+    /** Puts overdue commands back to be sent again now, counting the re-send and noting that the DPO was told. */
+    public void resendCallbacks(Connection c, List<Long> ids, List<SyncEntry> entries) throws SQLException {
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'pending', not_before = ?,"
+                + " callback_until = null, callback_resends = callback_resends + 1,"
+                + " callback_alerted_at = coalesce(callback_alerted_at, ?), outcome = 'callback_overdue',"
+                + " detail = 'no callback in time: sent again', updated_at = ? where id = ? and status = ?")) {
+            for (Long id : ids) {
+                ps.setObject(1, now);
+                ps.setObject(2, now);
+                ps.setObject(3, now);
+                ps.setLong(4, id);
+                ps.setString(5, AWAITING_CALLBACK);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        syncLog.append(c, entries);
     }
 
     /** Ties the commands caused by these consent events to a data-subject request; returns their connectors. */
@@ -327,6 +430,17 @@ public final class Outbox {
             }
             ps.executeBatch();
         }
+        List<Result> awaiting = results.stream().filter(r -> r.status() == CommandStatus.AWAITING_CALLBACK).toList();
+        if (!awaiting.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("update outbox_command set callback_until = ? where id = ?")) {
+                for (Result r : awaiting) {
+                    ps.setObject(1, now.plus(callbackTimeout));
+                    ps.setLong(2, r.commandId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
     }
 
     /** No claim for this connector before {@code until}: a vendor limit that will not lift sooner. */
@@ -362,12 +476,13 @@ public final class Outbox {
         return Optional.ofNullable(inTransaction(c -> parkedUntil(c, connector))).filter(t -> t.isAfter(clock.instant()));
     }
 
-    /** Commands not finished yet (pending or in flight), per connector. */
+    /** Commands not finished yet (pending, in flight or awaiting a webhook callback), per connector. */
     public Map<String, Long> unfinished() {
         return inTransaction(c -> {
             Map<String, Long> counts = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("select connector, count(*) from outbox_command"
-                    + " where status in ('pending', 'in_flight') group by connector"); ResultSet rs = ps.executeQuery()) {
+                    + " where status in ('pending', 'in_flight', 'awaiting_callback') group by connector");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getLong(2));
                 }

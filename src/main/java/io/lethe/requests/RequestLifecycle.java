@@ -122,7 +122,7 @@ public final class RequestLifecycle implements MailOutbox.Listener {
             case "verified" -> "verified";
             case "not_found" -> "not_found";
             case "skipped" -> "skipped";
-            case "submitted" -> "submitted";
+            case "submitted", "awaiting_callback" -> "submitted";
             case "still_present" -> "failed";
             default -> "completed";
         };

@@ -16,6 +16,7 @@ public final class Behaviours {
         all.put("hubspot", HubSpotBehaviour::new);
         all.put("mailchimp", MailchimpBehaviour::new);
         all.put("salesforce", SalesforceBehaviour::new);
+        all.put("webhook", () -> new WebhookReceiverBehaviour("webhook", WebhookReceiverBehaviour.DEMO_SECRET));
         return all;
     }
 }
