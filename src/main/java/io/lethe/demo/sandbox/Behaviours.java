@@ -13,6 +13,10 @@ public final class Behaviours {
     /** A fresh behaviour per call (each sandbox holds its own state). One line per vendor. */
     public static Map<String, Supplier<VendorBehaviour>> all() {
         Map<String, Supplier<VendorBehaviour>> all = new LinkedHashMap<>();
+        all.put("braze", BrazeBehaviour::new);
+        all.put("klaviyo", KlaviyoBehaviour::new);
+        all.put("sendgrid", SendGridBehaviour::new);
+        all.put("intercom", IntercomBehaviour::new);
         return all;
     }
 }
