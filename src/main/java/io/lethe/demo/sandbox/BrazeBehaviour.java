@@ -32,14 +32,14 @@ public final class BrazeBehaviour implements VendorBehaviour {
             "email_address", "phone");
 
     /** One Braze user profile. */
-    static final class User {
-        final String brazeId = UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-        volatile String externalId;
-        volatile String email;
-        volatile String firstName;
-        volatile String lastName;
-        volatile String phone;
-        volatile String emailSubscribe = "subscribed";
+    public static final class User {
+        public final String brazeId = UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        public volatile String externalId;
+        public volatile String email;
+        public volatile String firstName;
+        public volatile String lastName;
+        public volatile String phone;
+        public volatile String emailSubscribe = "subscribed";
     }
 
     private final String apiKey;

@@ -31,13 +31,13 @@ public final class IntercomBehaviour implements VendorBehaviour {
             "2.5", "2.6", "2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14");
 
     /** One contact (a user or lead). */
-    static final class Contact {
-        final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-        volatile String externalId;
-        volatile String email;
-        volatile String phone;
-        volatile String name;
-        final Set<String> optedOutOf = ConcurrentHashMap.newKeySet();
+    public static final class Contact {
+        public final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        public volatile String externalId;
+        public volatile String email;
+        public volatile String phone;
+        public volatile String name;
+        public final Set<String> optedOutOf = ConcurrentHashMap.newKeySet();
     }
 
     private final String token;

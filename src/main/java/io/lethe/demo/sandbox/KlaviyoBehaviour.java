@@ -40,13 +40,13 @@ public final class KlaviyoBehaviour implements VendorBehaviour {
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"|'([^']*)'");
 
     /** One Klaviyo profile. */
-    static final class Profile {
-        final String id = "01" + UUID.randomUUID().toString().replace("-", "").substring(0, 24).toUpperCase();
-        volatile String email;
-        volatile String firstName;
-        volatile String lastName;
-        volatile String phone;
-        volatile String consent = "SUBSCRIBED";
+    public static final class Profile {
+        public final String id = "01" + UUID.randomUUID().toString().replace("-", "").substring(0, 24).toUpperCase();
+        public volatile String email;
+        public volatile String firstName;
+        public volatile String lastName;
+        public volatile String phone;
+        public volatile String consent = "SUBSCRIBED";
         volatile Instant updated;
     }
 

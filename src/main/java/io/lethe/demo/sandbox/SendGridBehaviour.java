@@ -30,12 +30,12 @@ public final class SendGridBehaviour implements VendorBehaviour {
     public static final int ERASE_MAX_BYTES = 256_000;
 
     /** One marketing contact. */
-    static final class Contact {
-        final String id = UUID.randomUUID().toString();
-        volatile String email;
-        volatile String firstName;
-        volatile String lastName;
-        volatile String phone;
+    public static final class Contact {
+        public final String id = UUID.randomUUID().toString();
+        public volatile String email;
+        public volatile String firstName;
+        public volatile String lastName;
+        public volatile String phone;
     }
 
     private final String apiKey;
