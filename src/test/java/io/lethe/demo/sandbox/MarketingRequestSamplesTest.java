@@ -125,6 +125,29 @@ class MarketingRequestSamplesTest {
         }
     }
 
+    /** The split specs are routed to the right file: each refuses a request its vendor would refuse. */
+    @Test
+    void the_spec_routers_refuse_what_the_specs_refuse() {
+        Map<String, List<String>> klaviyoHeaders = Map.of("authorization", List.of("Klaviyo-API-Key pk"),
+                "content-type", List.of("application/vnd.api+json"));
+        assertThat(SpecRouter.klaviyo().check(new SandboxRequest("POST", "/api/data-privacy-deletion-jobs", null,
+                klaviyoHeaders, KlaviyoBehaviourTest.deletionBody(Map.of("email", "a@example.com"))
+                        .getBytes(StandardCharsets.UTF_8))).hasErrors()).as("no revision").isTrue();
+        assertThat(SpecRouter.klaviyo().check(new SandboxRequest("GET", "/api/profiles", "page%5Bsize%5D=101",
+                Map.of("authorization", List.of("Klaviyo-API-Key pk"), "revision", List.of("2026-07-15")), null))
+                .hasErrors()).as("page size over 100").isTrue();
+        Map<String, List<String>> bearer = Map.of("authorization", List.of("Bearer k"), "content-type",
+                List.of("application/json"));
+        assertThat(SpecRouter.sendgrid().check(new SandboxRequest("POST", "/v3/recipients/erasejob", null, bearer,
+                "{\"email_addresses\":[]}".getBytes(StandardCharsets.UTF_8))).hasErrors()).as("no address").isTrue();
+        assertThat(SpecRouter.sendgrid().check(new SandboxRequest("POST", "/v3/marketing/contacts/search/identifiers/email",
+                null, Map.of("content-type", List.of("application/json")), "{\"identifiers\":[\"a@example.com\"]}"
+                        .getBytes(StandardCharsets.UTF_8))).hasErrors()).as("no key").isTrue();
+        assertThat(SpecRouter.intercom().check(new SandboxRequest("POST", "/contacts/abc/subscriptions", null, bearer,
+                "{\"id\":37846,\"consent_type\":\"opt_out\"}".getBytes(StandardCharsets.UTF_8))).hasErrors())
+                .as("id not a string").isTrue();
+    }
+
     @Test
     void braze_has_no_spec_file_so_its_samples_meet_the_sandbox_only() {
         String[] h = {"Authorization", "Bearer braze-live", "Content-Type", "application/json"};
