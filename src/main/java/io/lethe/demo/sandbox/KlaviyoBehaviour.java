@@ -145,12 +145,16 @@ public final class KlaviyoBehaviour implements VendorBehaviour {
         if (hasBody && (body == null || !body.path("data").isObject())) {
             return error(400, "invalid", "The body must be a JSON:API document with data.", "/data");
         }
-        return switch (route) {
+        SandboxResponse answer = switch (route) {
             case "GET /api/profiles" -> list(r);
             case "PATCH /api/profiles/{id}" -> update(r.path().substring("/api/profiles/".length()), body.get("data"));
             case "POST /api/profile-subscription-bulk-delete-jobs" -> unsubscribe(body.get("data"));
             default -> deletion(body.get("data"));
         };
+        // Non-429 answers carry the steady window's state (IETF RateLimit-* header fields).
+        return answer.withHeader("RateLimit-Limit", String.valueOf(bucket.steady().limit()))
+                .withHeader("RateLimit-Remaining", String.valueOf(bucket.steady().remaining()))
+                .withHeader("RateLimit-Reset", String.valueOf(bucket.steady().secondsUntilReset()));
     }
 
     private SandboxResponse unsubscribe(JsonNode data) {

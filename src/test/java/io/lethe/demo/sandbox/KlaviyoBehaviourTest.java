@@ -62,6 +62,7 @@ class KlaviyoBehaviourTest {
         assertThat(klaviyo.consent(emails.get(99))).isEqualTo("UNSUBSCRIBED");
         assertThat(klaviyo.consent(emails.get(96))).isEqualTo("UNSUBSCRIBED"); // the 254-character one
         assertThat(klaviyo.consent(emails.get(100))).isEqualTo("SUBSCRIBED");
+        assertThat(calls.ok("GET", "/api/profiles", null, OK).header("RateLimit-Remaining")).isEqualTo("749");
 
         Answer tooMany = calls.send("POST", "/api/profile-subscription-bulk-delete-jobs", unsubscribeBody(emails), OK);
         assertThat(tooMany.status()).isEqualTo(400);
