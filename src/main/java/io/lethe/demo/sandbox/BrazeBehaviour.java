@@ -65,6 +65,16 @@ public final class BrazeBehaviour implements VendorBehaviour {
         limits.put("/users/track", new SlidingWindow(3_000, 3_000, clock));
     }
 
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.braze.base-url", baseUrl, "lethe.braze.api-key", apiKey);
+    }
+
+    @Override
+    public void completeJobs() {
+        jobs.completeAll();
+    }
+
     public PendingJobs jobs() {
         return jobs;
     }

@@ -41,6 +41,7 @@ public final class IntercomBehaviour implements VendorBehaviour {
     }
 
     private final String token;
+    private final String marketingTypeId;
     /** Subscription type id → its consent type (opt_out: subscribed unless opted out; opt_in: the reverse). */
     private final Map<String, String> subscriptionTypes = new LinkedHashMap<>();
     private final Map<String, Contact> contacts = new ConcurrentSkipListMap<>();
@@ -53,9 +54,16 @@ public final class IntercomBehaviour implements VendorBehaviour {
     /** @param marketingTypeId the workspace's marketing e-mail subscription type (consent type opt_out) */
     public IntercomBehaviour(String token, String marketingTypeId, Clock clock) {
         this.token = token;
+        this.marketingTypeId = marketingTypeId;
         subscriptionTypes.put(marketingTypeId, "opt_out");
         subscriptionTypes.put("37847", "opt_in");
         limit = new SlidingWindow(1666, 10_000, clock);
+    }
+
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.intercom.base-url", baseUrl, "lethe.intercom.token", token,
+                "lethe.intercom.subscription-type-id", marketingTypeId);
     }
 
     @Override

@@ -82,6 +82,16 @@ public final class KlaviyoBehaviour implements VendorBehaviour {
         deletionBucket = new Bucket(new SlidingWindow(3, 1000, clock), new SlidingWindow(60, 60_000, clock));
     }
 
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.klaviyo.base-url", baseUrl, "lethe.klaviyo.api-key", apiKey);
+    }
+
+    @Override
+    public void completeJobs() {
+        jobs.completeAll();
+    }
+
     public PendingJobs jobs() {
         return jobs;
     }

@@ -59,6 +59,16 @@ public final class SendGridBehaviour implements VendorBehaviour {
         this.jobs = new PendingJobs(clock, jobDelay);
     }
 
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.sendgrid.base-url", baseUrl, "lethe.sendgrid.api-key", apiKey);
+    }
+
+    @Override
+    public void completeJobs() {
+        jobs.completeAll();
+    }
+
     public PendingJobs jobs() {
         return jobs;
     }
