@@ -17,6 +17,10 @@ public final class Behaviours {
         all.put("mailchimp", MailchimpBehaviour::new);
         all.put("salesforce", SalesforceBehaviour::new);
         all.put("webhook", () -> new WebhookReceiverBehaviour("webhook", WebhookReceiverBehaviour.DEMO_SECRET));
+        all.put("braze", BrazeBehaviour::new);
+        all.put("klaviyo", KlaviyoBehaviour::new);
+        all.put("sendgrid", SendGridBehaviour::new);
+        all.put("intercom", IntercomBehaviour::new);
         return all;
     }
 }
