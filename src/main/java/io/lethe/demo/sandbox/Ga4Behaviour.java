@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * names as {@code token_uri}, strict. {@code POST /token} takes the JWT bearer grant (RFC 7523): form
  * {@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<JWT>}, the assertion RS256-signed by the
  * service account's private key (checked against its public key), {@code iss} = the account's e-mail, {@code aud} =
- * this token endpoint, {@code scope} with {@code analytics.user.deletion}, at most an hour between {@code iat} and
+ * {@code https://oauth2.googleapis.com/token}, {@code scope} with {@code analytics.user.deletion}, at most an hour between {@code iat} and
  * {@code exp}; it answers a one-hour bearer token. {@code POST /analytics/v3/userDeletion/userDeletionRequests:upsert}
  * takes that token and a JSON {@code userDeletionRequest} for one id ({@code id.type} CLIENT_ID|USER_ID|
  * APP_INSTANCE_ID, {@code id.userId}, the GA4 {@code propertyId}); it echoes the resource with
@@ -42,6 +42,7 @@ public final class Ga4Behaviour implements VendorBehaviour {
     public static final String PROPERTY_ID = "123456789";
     public static final String CLIENT_EMAIL = "lethe-sandbox@lethe-sandbox.iam.gserviceaccount.com";
     public static final int DAILY_QUOTA = 500;
+    private static final String GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
     private static final String UPSERT = "/analytics/v3/userDeletion/userDeletionRequests:upsert";
     private static final ZoneId PACIFIC = ZoneId.of("America/Los_Angeles");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,14 +144,17 @@ public final class Ga4Behaviour implements VendorBehaviour {
             if (!verifier.verify(Base64.getUrlDecoder().decode(parts[2]))) {
                 return oauthError("invalid_grant", "Invalid JWT Signature.");
             }
-            String audience = "http://" + r.header("Host") + "/token";
+            // Google's token endpoint requires aud = https://oauth2.googleapis.com/token (google-auth-library sends
+            // it whatever token_uri says); this sandbox's own address is accepted too
+            String audience = claims.path("aud").asText();
+            boolean audienceOk = audience.equals(GOOGLE_TOKEN_AUDIENCE) || audience.equals("http://" + r.header("Host") + "/token");
             long now = clock.instant().getEpochSecond();
             long iat = claims.path("iat").asLong();
             long exp = claims.path("exp").asLong();
             if (!clientEmail.equals(claims.path("iss").asText())) {
                 return oauthError("invalid_grant", "Invalid JWT: iss is not a known service account");
             }
-            if (!audience.equals(claims.path("aud").asText())) {
+            if (!audienceOk) {
                 return oauthError("invalid_grant", "Invalid JWT: aud must be the token endpoint");
             }
             if (exp <= now || iat > now + 300 || exp - iat > 3600) {
