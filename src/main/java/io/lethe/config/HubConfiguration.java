@@ -54,6 +54,8 @@ import io.lethe.mail.MailSender;
 import io.lethe.notify.MailOutbox;
 import io.lethe.api.MailOutboxApi;
 import io.lethe.dispatch.DpoAlerts;
+import io.lethe.dispatch.VendorJobs;
+import io.lethe.dispatch.VendorQuotas;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeyStore;
@@ -155,6 +157,18 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"));
         Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, dispatchPolicy, clock);
         outbox.addListener(new DpoAlerts(mailOutbox, dispatchPolicy.dpoEmail()));
+        // Vendors' asynchronous jobs (routes/jobs.camel.yaml) and quotas. ENGINE: the poller becomes
+        // (c, op, id) -> engine.pollJob(connectors.enabled(c).orElseThrow(), op, id) mapped to JobResult, the status
+        // operation the erase/optOut/export operation's "job:", the quota its "quota:" (connectors/README.md).
+        VendorJobs.DpoMail dpoMail = VendorJobs.DpoMail.through(mailOutbox, dispatchPolicy.dpoEmail());
+        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, (connector, operation, jobId) -> {
+            throw new IllegalStateException("job status polling needs the connector engine");
+        }, (connector, action) -> null, new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
+                settings.duration("lethe.jobs.max-poll-interval"), settings.duration("lethe.jobs.max-age"),
+                settings.getInt("lethe.jobs.poll-batch")), clock);
+        outbox.addListener(vendorJobs);
+        registry.bind("vendorJobs", vendorJobs);
+        dispatcher.setQuotas(new VendorQuotas(dataSource, dpoMail, clock), (connector, action) -> java.util.Optional.empty());
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);

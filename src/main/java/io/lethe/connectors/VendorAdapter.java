@@ -74,12 +74,22 @@ public interface VendorAdapter {
 
     /**
      * What the vendor said about one target. {@code outcome}: {@code delivered}, {@code not_found} (the vendor does
-     * not hold the person: nothing to opt out), or {@code rejected} (refused for this person: needs a human).
+     * not hold the person: nothing to opt out), or {@code rejected} (refused for this person: needs a human);
+     * {@code submitted} with a {@code jobId}: the vendor's asynchronous job will say (see {@code VendorJobs}).
      */
-    record TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail, String data) {
+    record TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail, String data, String jobId) {
+
+        public TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail, String data) {
+            this(commandId, outcome, httpStatus, detail, data, null);
+        }
 
         public TargetOutcome(long commandId, String outcome, Integer httpStatus, String detail) {
-            this(commandId, outcome, httpStatus, detail, null);
+            this(commandId, outcome, httpStatus, detail, null, null);
+        }
+
+        /** Accepted as the vendor's asynchronous job {@code jobId}: the command stays open until the job ends. */
+        public static TargetOutcome submitted(long id, int status, String detail, String jobId) {
+            return new TargetOutcome(id, "submitted", status, detail, null, jobId);
         }
 
         /** An access export: personal data in {@code data}, which is sealed and never logged. */

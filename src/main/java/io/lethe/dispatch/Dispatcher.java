@@ -38,6 +38,15 @@ public final class Dispatcher {
     private java.util.function.Function<Command, Map<String, String>> changes = c -> Map.of();
     private DispatchMetrics metrics;
 
+    private VendorQuotas quotas;
+    private VendorQuotas.Declared declaredQuotas = (connector, action) -> java.util.Optional.empty();
+
+    /** Vendor quotas (ids per day or month) are counted before each call; what does not fit waits (VendorQuotas). */
+    public void setQuotas(VendorQuotas quotas, VendorQuotas.Declared declared) {
+        this.quotas = quotas;
+        this.declaredQuotas = declared;
+    }
+
     public void setMetrics(DispatchMetrics metrics) {
         this.metrics = metrics;
     }
@@ -82,6 +91,10 @@ public final class Dispatcher {
             }
         }
         VendorAdapter adapter = connector.adapter();
+        Batch admitted = withinQuota(batch, byAction);
+        if (admitted != batch) { // the deferred commands are rescheduled: a failure of this call is not theirs
+            exchange.setProperty("lethe.batch", admitted);
+        }
         for (Map.Entry<String, List<Target>> group : byAction.entrySet()) {
             outcomes.addAll(switch (group.getKey()) {
                 case "opt_in" -> adapter.optIn(connector, group.getValue());
@@ -92,6 +105,40 @@ public final class Dispatcher {
             });
         }
         exchange.getMessage().setBody(outcomes);
+    }
+
+    /**
+     * Commands beyond the vendor's quota for this period are taken out of the batch and wait for the next period
+     * (outcome {@code parked}, the connector parked until then, the DPO told once by {@link VendorQuotas}).
+     */
+    private Batch withinQuota(Batch batch, Map<String, List<Target>> byAction) {
+        if (quotas == null) {
+            return batch;
+        }
+        java.util.Set<Long> allDeferred = new java.util.HashSet<>();
+        Map<Long, Command> byId = new HashMap<>();
+        batch.commands().forEach(c -> byId.put(c.id(), c));
+        for (Map.Entry<String, List<Target>> group : byAction.entrySet()) {
+            java.util.Optional<VendorQuotas.Quota> quota = declaredQuotas.of(batch.connector(), group.getKey());
+            if (quota.isEmpty()) {
+                continue;
+            }
+            VendorQuotas.Admission admission = quotas.admit(batch.connector(), quota.get(),
+                    group.getValue().stream().map(t -> byId.get(t.commandId())).toList());
+            if (admission.deferred().isEmpty()) {
+                continue;
+            }
+            java.util.Set<Long> deferred = new java.util.HashSet<>();
+            admission.deferred().forEach(c -> deferred.add(c.id()));
+            group.getValue().removeIf(t -> deferred.contains(t.commandId()));
+            allDeferred.addAll(deferred);
+            outbox.park(batch.connector(), admission.nextPeriod(), admission.reason());
+            outbox.reschedule(List.copyOf(deferred), admission.nextPeriod(), "parked", admission.reason(),
+                    admission.deferred().stream().map(c -> entry(c, "parked", null, admission.reason())).toList());
+        }
+        byAction.values().removeIf(List::isEmpty);
+        return allDeferred.isEmpty() ? batch : new Batch(batch.connector(),
+                batch.commands().stream().filter(c -> !allDeferred.contains(c.id())).toList());
     }
 
     /** Route step: finish every command of the batch with its outcome and sync-log entry, in one transaction. */
@@ -110,7 +157,7 @@ public final class Dispatcher {
                 case "skipped" -> "skipped";
                 default -> "action_required";
             };
-            results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));
+            results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data(), o.jobId()));
             if (metrics != null) {
                 metrics.outcome(c.connector(), o.outcome());
             }

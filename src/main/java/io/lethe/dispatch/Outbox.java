@@ -59,10 +59,17 @@ public final class Outbox {
         listeners.add(listener);
     }
 
-    /** The final word on one command after a vendor call. */
-    public record Result(long commandId, String status, String outcome, String detail, String data) {
+    /**
+     * The final word on one command after a vendor call. {@code jobId}: the vendor's asynchronous job that will finish
+     * a {@code submitted} command ({@link VendorJobs} tracks it), else null.
+     */
+    public record Result(long commandId, String status, String outcome, String detail, String data, String jobId) {
+        public Result(long commandId, String status, String outcome, String detail, String data) {
+            this(commandId, status, outcome, detail, data, null);
+        }
+
         public Result(long commandId, String status, String outcome, String detail) {
-            this(commandId, status, outcome, detail, null);
+            this(commandId, status, outcome, detail, null, null);
         }
     }
 
@@ -174,14 +181,20 @@ public final class Outbox {
     /** Finishes commands and appends their sync-log entries atomically. */
     public void finish(List<Command> commands, List<Result> results, List<SyncEntry> entries, String connector) {
         inTransaction(c -> {
-            update(c, results, null);
-            syncLog.append(c, entries);
-            touch(c, connector);
-            for (Listener listener : listeners) {
-                listener.onFinished(c, commands, results);
-            }
+            finish(c, commands, results, entries, connector);
             return null;
         });
+    }
+
+    /** The same in the caller's transaction (a vendor job's end and its commands' end commit together). */
+    public void finish(Connection c, List<Command> commands, List<Result> results, List<SyncEntry> entries,
+            String connector) throws SQLException {
+        update(c, results, null);
+        syncLog.append(c, entries);
+        touch(c, connector);
+        for (Listener listener : listeners) {
+            listener.onFinished(c, commands, results);
+        }
     }
 
     /** Ties the commands caused by these consent events to a data-subject request; returns their connectors. */
