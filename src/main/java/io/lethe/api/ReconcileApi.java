@@ -34,7 +34,7 @@ public final class ReconcileApi {
         if (!connectors.isEnabled(id)) {
             throw new ApiProblem(409, "Conflict", "Connector " + id + " is not enabled (LETHE_CONNECTORS).");
         }
-        if (connectors.enabled(id).orElseThrow().descriptor().adapter().equals("email")) {
+        if (connectors.enabled(id).orElseThrow().transport().equals("mail")) {
             throw new ApiProblem(409, "Conflict", "Connector " + id + " has no API to read its contacts from.");
         }
         String runId = runs.start(id, Boolean.parseBoolean(dryRun)).orElseThrow(() -> new ApiProblem(409, "Conflict",

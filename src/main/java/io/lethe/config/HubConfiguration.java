@@ -20,13 +20,13 @@ import io.lethe.api.RequestsApi;
 import io.lethe.reconcile.ReconcileRuns;
 import io.lethe.reconcile.ReconcileStarter;
 import io.lethe.reconcile.Reconciler;
-import io.lethe.connectors.vendors.EmailVendorAdapter;
+import io.lethe.mail.VendorLetters;
 import io.lethe.mail.MailIntake;
 import io.lethe.mail.MailIntakeStarter;
 import io.lethe.mail.MailboxAlerts;
 import io.lethe.mail.MailboxWatch;
 import io.lethe.mail.ReplyReader;
-import io.lethe.connectors.vendors.VendorMails;
+import io.lethe.mail.VendorMails;
 import io.lethe.mail.Templates;
 import io.lethe.mail.VendorReminders;
 import io.lethe.requests.Deadlines;
@@ -37,9 +37,12 @@ import io.lethe.audit.SyncLog;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
 import io.lethe.connectors.DescriptorValidator;
-import io.lethe.connectors.VendorHttp;
-import io.lethe.connectors.vendors.HubSpotAdapter;
-import io.lethe.connectors.vendors.MailchimpAdapter;
+import io.lethe.connectors.engine.AnswerRules;
+import io.lethe.connectors.engine.ConnectorEngine;
+import io.lethe.connectors.engine.JobStatus;
+import io.lethe.connectors.engine.HttpTransport;
+import io.lethe.connectors.engine.VendorCalls;
+import io.lethe.dispatch.DispatchWakeup;
 import io.lethe.connectors.vendors.SalesforceAdapter;
 import io.lethe.dispatch.DispatchMetrics;
 import io.lethe.dispatch.DispatchPolicy;
@@ -118,7 +121,6 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("registerHealthCheck", new RegisterHealthCheck(dataSource));
 
         // Connectors, outbox, dispatch, sync log
-        VendorHttp http = new VendorHttp(context, clock);
         Mailer mailer = new Mailer(context, settings.optional("lethe.smtp.url"), settings.optional("lethe.mail.from"));
         Templates templates = new Templates(Path.of(settings.get("lethe.mail.templates")));
         MailConsumerLogging.install(context); // no mail content in camel-mail's warnings
@@ -131,14 +133,13 @@ public class HubConfiguration implements CamelConfiguration {
                         settings.millis("lethe.mail.first-backoff-ms"), settings.millis("lethe.mail.max-backoff-ms"),
                         mailAlertAfter), clock));
         VendorMails vendorMails = new VendorMails(dataSource, settings.optional("lethe.mail.from"), clock);
-        EmailVendorAdapter emailVendors = new EmailVendorAdapter(mailer, templates, vendorMails);
+        VendorLetters emailVendors = new VendorLetters(mailer, templates, vendorMails);
         Connectors connectors = Connectors.load(Path.of(settings.get("lethe.connectors-dir")),
-                settings.optional("lethe.connectors"), new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce", "email"),
-                        purposes.names()), settings::optional,
-                Map.of("hubspot", new HubSpotAdapter(http), "mailchimp", new MailchimpAdapter(http),
-                        "salesforce", new SalesforceAdapter(context), "email", emailVendors));
+                settings.optional("lethe.connectors"), new DescriptorValidator(ConnectorHooks.names(), purposes.names()),
+                settings::optional);
+        SalesforceAdapter salesforce = new SalesforceAdapter(context);
         for (Connector connector : connectors.enabled()) {
-            if (connector.descriptor().adapter().equals("salesforce")) {
+            if (connector.transport().equals("salesforce")) {
                 SalesforceAdapter.registerComponent(context, connector);
             }
         }
@@ -151,27 +152,50 @@ public class HubConfiguration implements CamelConfiguration {
         Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
                 List.of(new OutboxWriter(outbox, connectors)));
-        DispatchPolicy dispatchPolicy = new DispatchPolicy(settings.millis("lethe.dispatch.window-ms"),
+        DispatchPolicy dispatchPolicy = new DispatchPolicy(
                 settings.millis("lethe.dispatch.lease-ms"), settings.getInt("lethe.dispatch.in-place-retries"),
                 settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
                 settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"));
-        Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, dispatchPolicy, clock);
+        VendorCalls vendorCalls = new VendorCalls(context, connectors, ConnectorHooks.signers(),
+                new AnswerRules(clock), new VendorCalls.RetryPolicy(dispatchPolicy.inPlaceRetries(),
+                        dispatchPolicy.maxInPlaceWait()));
+        ConnectorEngine engine = new ConnectorEngine(vendorCalls, emailVendors, ConnectorHooks.hooks(),
+                settings.optional("lethe.dpo.email"));
+        engine.setLegacyTransport(salesforce);
+        registry.bind("vendorCalls", vendorCalls);
+        registry.bind("vendorCallFailed", (Processor) vendorCalls::attemptFailed);
+        registry.bind("httpTransport", new HttpTransport());
+        registry.bind("connectorEngine", engine);
+        registry.bind("connectors", connectors);
+        Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, engine, dispatchPolicy, clock);
+        vendorCalls.setAttemptListener(dispatcher);
+        DispatchWakeup wakeup = new DispatchWakeup(context);
+        registry.bind("dispatchWakeup", wakeup);
+        outbox.setWakeup(wakeup::wake);
         outbox.addListener(new DpoAlerts(mailOutbox, dispatchPolicy.dpoEmail()));
-        // Vendors' asynchronous jobs (routes/jobs.camel.yaml) and quotas. ENGINE: the poller becomes
-        // (c, op, id) -> engine.pollJob(connectors.enabled(c).orElseThrow(), op, id) mapped to JobResult, the status
-        // operation the erase/optOut/export operation's "job:", the quota its "quota:" (connectors/README.md).
+        // Vendors' asynchronous jobs (routes/jobs.camel.yaml): polled with the engine's pollJob and the "job:" status
+        // operation of the operation each command ran; quotas from that operation's "quota:" (connectors/README.md).
         VendorJobs.DpoMail dpoMail = VendorJobs.DpoMail.through(mailOutbox, dispatchPolicy.dpoEmail());
-        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, (connector, operation, jobId) -> {
-            throw new IllegalStateException("job status polling needs the connector engine");
-        }, (connector, action) -> null, new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
+        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, (connectorId, operation, jobId) -> {
+            JobStatus status = engine.pollJob(connectors.enabled(connectorId).orElseThrow(), operation, jobId);
+            return new VendorJobs.JobResult(VendorJobs.State.valueOf(status.state().name()), status.detail(), null);
+        }, command -> connectors.enabled(command.connector()).map(c -> {
+            String operation = Dispatcher.operation(c, command);
+            return operation == null || !c.descriptor().declares(operation) ? null
+                    : c.descriptor().operation(operation).job();
+        }).orElse(null), new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
                 settings.duration("lethe.jobs.max-poll-interval"), settings.duration("lethe.jobs.max-age"),
                 settings.getInt("lethe.jobs.poll-batch")), clock);
         outbox.addListener(vendorJobs);
         registry.bind("vendorJobs", vendorJobs);
-        dispatcher.setQuotas(new VendorQuotas(dataSource, dpoMail, clock), (connector, action) -> java.util.Optional.empty());
+        // A quota counts per operation (Segment's two regulation categories are its two operations), in UTC.
+        dispatcher.setQuotas(new VendorQuotas(dataSource, dpoMail, clock), (connectorId, operation) -> connectors
+                .enabled(connectorId).filter(c -> c.descriptor().declares(operation))
+                .map(c -> c.descriptor().operation(operation).quota())
+                .map(q -> new VendorQuotas.Quota(operation, q.ids(), q.per().equals("day") ? VendorQuotas.Per.DAY
+                        : VendorQuotas.Per.MONTH, null)));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
-        registry.bind("dispatchAttemptFailed", (Processor) dispatcher::onAttemptFailed);
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),
                 settings.duration("lethe.dispatch.alert-after"), clock);
         registry.bind("stalledCommands", stalled);
@@ -190,7 +214,7 @@ public class HubConfiguration implements CamelConfiguration {
         requestService.setKeys(keys);
         register.setReimportListener(new io.lethe.mail.ReimportAlert(mailOutbox, templates, settings.optional("lethe.dpo.email")));
         requestService.setReminderLead(java.time.Duration.ofDays(settings.getInt("lethe.requests.remind-before-days")));
-        dispatcher.setChanges(requestService::changesFor);
+        dispatcher.setRequestDetails(requestService::changesFor, requestService::regulationFor);
         MailIntakeStarter mailIntakeStarter = new MailIntakeStarter(settings.optional("lethe.imap.url"));
         MailboxWatch mailboxWatch = new MailboxWatch(clock, mailIntakeStarter.pollDelay());
         if (mailIntakeStarter.enabled()) { // the consumer's poll strategy, and the "mailbox" health check
@@ -208,10 +232,10 @@ public class HubConfiguration implements CamelConfiguration {
         // Reconciliation
         ReconcileRuns reconcileRuns = new ReconcileRuns(dataSource, clock);
         registry.bind("reconcileRuns", reconcileRuns);
-        registry.bind("reconciler", new Reconciler(reconcileRuns, connectors, register, outbox, requestService, mailOutbox,
+        registry.bind("reconciler", new Reconciler(reconcileRuns, connectors, engine, register, outbox, requestService, mailOutbox,
                 settings.optional("lethe.dpo.email"), dataSource, clock));
         context.addStartupListener(new ReconcileStarter(reconcileRuns, connectors, settings::optional));
-        context.addStartupListener(new DispatchStarter(connectors, outbox, settings.getInt("lethe.dispatch.poll-ms")));
+        context.addStartupListener(new DispatchStarter(connectors, outbox, wakeup, settings.getInt("lethe.dispatch.poll-ms")));
 
         // API
         Json json = new Json();

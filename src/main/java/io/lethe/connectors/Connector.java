@@ -3,8 +3,8 @@ package io.lethe.connectors;
 import java.util.Map;
 import java.util.regex.Matcher;
 
-/** An enabled connector: its descriptor, its resolved settings, and the adapter that speaks its vendor's API. */
-public record Connector(ConnectorDescriptor descriptor, Map<String, String> settings, VendorAdapter adapter) {
+/** An enabled connector: its descriptor and its resolved settings. */
+public record Connector(ConnectorDescriptor descriptor, Map<String, String> settings) {
 
     public String id() {
         return descriptor.id();
@@ -34,13 +34,21 @@ public record Connector(ConnectorDescriptor descriptor, Map<String, String> sett
         return out.toString();
     }
 
-    /** The Authorization header of an operation: its {@code auth} line with the parameters filled in. */
-    public String authorization(ConnectorDescriptor.Operation operation) {
-        return resolve(operation.auth());
-    }
-
-    /** The purposes this connector acts on, with the vendor action each maps to. */
+    /** The purposes this connector acts on, with the operation a withdrawal of each runs. */
     public Map<String, String> purposes() {
         return descriptor.purposes();
+    }
+
+    public String title() {
+        return descriptor.title();
+    }
+
+    /** The address a mail-transport connector writes to ({@code client.baseUrl: "mailto:..."}). */
+    public String mailTo() {
+        return resolve(descriptor.client().baseUrl()).replaceFirst("^mailto:", "");
+    }
+
+    public String transport() {
+        return descriptor.transport();
     }
 }

@@ -1,25 +1,89 @@
 package io.lethe.connectors;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** One vendor as {@code connectors/<id>.yaml} declares it; see {@link DescriptorValidator} for the rules. */
-public record ConnectorDescriptor(Path file, String id, String title, String category, String adapter, String identity,
-        List<String> dataCategories, Map<String, Parameter> parameters, Map<String, String> purposes, boolean pushOptIns,
-        Map<String, Operation> operations) {
+import com.fasterxml.jackson.databind.JsonNode;
 
-    /** A setting the connector takes: property {@code lethe.<id>.<kebab-name>}, env {@code LETHE_<ID>_<NAME>}. */
-    public record Parameter(String name, String description, String defaultValue, boolean required, boolean secret) {
+/**
+ * One vendor as {@code connectors/<id>.yaml} declares it (schema: connectors/README.md; read by
+ * {@link DescriptorReader}, checked by {@link DescriptorValidator}). Everything the engine knows about a vendor is here.
+ */
+public record ConnectorDescriptor(Path file, String id, String title, String category, String identity,
+        List<String> dataCategories, Map<String, Parameter> parameters, Map<String, String> purposes,
+        Map<String, List<String>> purposeFields, boolean pushOptIns, Client client, Map<String, Operation> operations) {
+
+    /** Dispatch actions and the operation each runs. */
+    public static final Map<String, String> ACTION_OPERATIONS = Map.of("opt_out", "optOut", "opt_in", "optIn",
+            "erase", "erase", "export", "export", "rectify", "rectify");
+
+    /** A setting: property {@code lethe.<id>.<kebab-name>}, env {@code LETHE_<ID>_<NAME>}. */
+    public record Parameter(String name, String title, String description, String type, String format,
+            String defaultValue, boolean required) {
+
+        /** {@code format: password}: never logged or shown. */
+        public boolean secret() {
+            return "password".equals(format);
+        }
     }
 
-    /** One kind of vendor call. Strings may hold {@code {{parameter}}} placeholders. */
-    public record Operation(String name, String method, String endpoint, int batchMax, RateLimit rateLimit, String auth,
-            String each, String query) {
+    /** How every call reaches the vendor. {@code auth} keeps its raw mapping: its type chooses the signer. */
+    public record Client(String transport, String baseUrl, Map<String, String> auth, Map<String, String> headers,
+            String contentType, Map<String, RateLimit> rateLimits, List<ErrorRule> errors) {
     }
 
-    /** At most {@code requests} calls per {@code periodMillis}. */
-    public record RateLimit(int requests, long periodMillis) {
+    /** At most {@code requests} calls per {@code periodMillis}, and within that at most {@code burst} (or null). */
+    public record RateLimit(int requests, long periodMillis, RateLimit burst) {
+
+        public RateLimit(int requests, long periodMillis) {
+            this(requests, periodMillis, null);
+        }
+    }
+
+    /** What an answer means; {@code statuses} empty matches any status. */
+    public record ErrorRule(Set<Integer> statuses, String bodyPath, String bodyMatches, String header, String action,
+            Duration parkFor, List<RetryAfter> retryAfter) {
+    }
+
+    /** Where a vendor says how long to wait: a header, read in a unit. */
+    public record RetryAfter(String header, String unit) {
+    }
+
+    /** One kind of vendor call. Templates stay as trees; the engine fills them per call. */
+    public record Operation(String name, int batchMax, String rateLimit, String each, List<String> eachList,
+            List<String> lookup, String per, Request request, Response response, List<String> readBack, String then,
+            String job, Pagination pagination, Map<String, JsonNode> incrementalQuery, String hook, int maxUriLength,
+            int maxBodyBytes, int itemsMax, String mail, Quota quota) {
+    }
+
+    public record Request(String method, String path, Map<String, JsonNode> query, Map<String, String> headers,
+            JsonNode body, String contentType) {
+    }
+
+    public record Response(List<Integer> notFound, String found, String failed, String failedRecords, String items,
+            String identity, Map<String, String> capture, State state, String job, String status, List<String> done,
+            List<String> failedStates, Results results, List<Integer> accepted) {
+    }
+
+    /** Per-command results (in-house receivers): items, and inside each the command id, status and data. */
+    public record Results(String items, String commandId, String status, String data, Map<String, String> outcomes) {
+    }
+
+    /**
+     * {@code readState}: where an item's marketing e-mail state is and which values mean what; {@code constant} for
+     * lists that hold one state only (a suppression list).
+     */
+    public record State(String path, List<String> unsubscribed, List<String> subscribed, String constant) {
+    }
+
+    public record Pagination(String type, String next, int size, String total) {
+    }
+
+    /** A vendor quota of identities per period (month or day): beyond it the connector parks and the DPO is told. */
+    public record Quota(long ids, String per) {
     }
 
     public Operation operation(String name) {
@@ -28,5 +92,19 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
             throw new IllegalStateException(id + " declares no " + name + " operation");
         }
         return op;
+    }
+
+    public boolean declares(String operation) {
+        return operations.containsKey(operation);
+    }
+
+    public String transport() {
+        return client.transport();
+    }
+
+    /** The batch size dispatch claims: the largest of the dispatch operations' maxima. */
+    public int claimSize() {
+        return ACTION_OPERATIONS.values().stream().filter(operations::containsKey)
+                .mapToInt(o -> operations.get(o).batchMax()).max().orElse(1);
     }
 }

@@ -29,7 +29,7 @@ public final class Connectors {
      * @param setting looks up a property key, "" when unset
      */
     public static Connectors load(Path folder, String enabledList, DescriptorValidator validator,
-            Function<String, String> setting, Map<String, VendorAdapter> adapters) {
+            Function<String, String> setting) {
         List<ConnectorDescriptor> known = validator.loadAll(folder);
         Map<String, ConnectorDescriptor> byId = new LinkedHashMap<>();
         known.forEach(d -> byId.put(d.id(), d));
@@ -54,11 +54,10 @@ public final class Connectors {
                 }
                 values.put(p.name(), value == null ? "" : value);
             }
-            VendorAdapter adapter = adapters.get(d.adapter());
-            if (d.pushOptIns() && adapter != null && !adapter.canPushOptIns()) {
-                problems.add(d.file() + ": pushOptIns: the " + d.adapter() + " adapter cannot push opt-ins safely");
+            if (d.pushOptIns() && !d.declares("optIn")) {
+                problems.add(d.file() + ": pushOptIns: true needs an optIn operation");
             }
-            enabled.put(id, new Connector(d, values, adapter));
+            enabled.put(id, new Connector(d, values));
         }
         if (!problems.isEmpty()) {
             throw new InvalidConnectorException(problems);
@@ -67,7 +66,7 @@ public final class Connectors {
         enabled.replaceAll((id, c) -> {
             Map<String, String> resolved = new LinkedHashMap<>();
             c.settings().forEach((k, v) -> resolved.put(k, c.resolve(v)));
-            return new Connector(c.descriptor(), resolved, c.adapter());
+            return new Connector(c.descriptor(), resolved);
         });
         return new Connectors(known, enabled);
     }

@@ -3,11 +3,11 @@ package io.lethe.dispatch;
 import java.time.Duration;
 
 /**
- * Timing of dispatch. {@code window}: how long a partial batch waits for company; {@code lease}: how long a claim
+ * Timing of dispatch. {@code lease}: how long a claim
  * holds before another claimer may take it; in-place retries handle short blips, the outbox handles the rest with
  * exponential backoff capped at {@code maxBackoff}, forever: a command is never dropped.
  */
-public record DispatchPolicy(Duration window, Duration lease, int inPlaceRetries, Duration maxInPlaceWait,
+public record DispatchPolicy(Duration lease, int inPlaceRetries, Duration maxInPlaceWait,
         Duration firstBackoff, Duration maxBackoff, String dpoEmail) {
 
     /** Backoff before the next claim after {@code attempts} tries, with ±20 % jitter ({@code random} in [0, 1)). */

@@ -2,6 +2,7 @@ package io.lethe.dispatch;
 
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
+import io.lethe.connectors.engine.ConnectorRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -9,23 +10,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once the hub is up: takes back this node's claims from before a crash, then makes one dispatch route per enabled
- * connector from the {@code connector-dispatch} template, with the connector's batch size and rate limit.
+ * Once the hub is up: takes back this node's claims from before a crash, makes each connector's call routes
+ * ({@link ConnectorRoutes}), then its dispatch route and wake-up timer from the templates of
+ * routes/dispatch.camel.yaml, and wakes each once so that what waited during the stop leaves at once.
  */
 public final class DispatchStarter implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchStarter.class);
 
-    /** A vendor without a published request rate still gets a bound (the throttle keeps one permit per request). */
-    static final int UNLIMITED_PER_SECOND = 100;
-
     private final Connectors connectors;
     private final Outbox outbox;
+    private final DispatchWakeup wakeup;
     private final long pollMillis;
 
-    public DispatchStarter(Connectors connectors, Outbox outbox, long pollMillis) {
+    public DispatchStarter(Connectors connectors, Outbox outbox, DispatchWakeup wakeup, long pollMillis) {
         this.connectors = connectors;
         this.outbox = outbox;
+        this.wakeup = wakeup;
         this.pollMillis = pollMillis;
     }
 
@@ -41,16 +42,18 @@ public final class DispatchStarter implements StartupListener {
             LOG.info("Took back {} command(s) claimed before the last stop", released);
         }
         for (Connector connector : connectors.enabled()) {
-            var optOut = connector.descriptor().operation("optOut");
-            var rate = optOut.rateLimit();
+            ConnectorRoutes.add(context, connector);
             TemplatedRouteBuilder.builder(context, "connector-dispatch")
                     .routeId("dispatch-" + connector.id())
                     .parameter("connectorId", connector.id())
-                    .parameter("pollMillis", String.valueOf(pollMillis))
-                    .parameter("rateRequests", String.valueOf(rate == null ? UNLIMITED_PER_SECOND : rate.requests()))
-                    .parameter("ratePeriodMillis", String.valueOf(rate == null ? 1000 : rate.periodMillis()))
                     .add();
-            LOG.info("Dispatch to {} started (batches of up to {})", connector.id(), optOut.batchMax());
+            TemplatedRouteBuilder.builder(context, "connector-dispatch-timer")
+                    .routeId("dispatch-timer-" + connector.id())
+                    .parameter("connectorId", connector.id())
+                    .parameter("pollMillis", String.valueOf(pollMillis))
+                    .add();
+            wakeup.wake(connector.id());
+            LOG.info("Dispatch to {} started (batches of up to {})", connector.id(), connector.descriptor().claimSize());
         }
     }
 }

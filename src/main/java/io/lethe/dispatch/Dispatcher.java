@@ -5,41 +5,62 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import io.lethe.audit.SyncEntry;
 import io.lethe.connectors.Connector;
+import io.lethe.connectors.ConnectorDescriptor;
 import io.lethe.connectors.Connectors;
-import io.lethe.connectors.VendorAdapter;
-import io.lethe.connectors.VendorAdapter.Target;
-import io.lethe.connectors.VendorAdapter.TargetOutcome;
+import io.lethe.connectors.Target;
+import io.lethe.connectors.TargetOutcome;
 import io.lethe.connectors.VendorException;
+import io.lethe.connectors.engine.ConnectorEngine;
+import io.lethe.connectors.engine.OperationFailed;
+import io.lethe.connectors.engine.VendorCalls;
 import io.lethe.register.ConsentRegister;
+import io.lethe.register.IdentityKind;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of the {@code connector-dispatch} route template (routes/dispatch.camel.yaml): claim a batch, push it,
- * record each subject's outcome; and the error handling's hooks: honour Retry-After, reschedule, park, escalate.
- * Logs name connectors, counts and command ids only.
+ * The steps of the {@code connector-dispatch} route template (routes/dispatch.camel.yaml): claim what is due, hand
+ * each action's commands to the connector engine, record each subject's outcome; and the route's failure steps:
+ * reschedule, park, escalate. Each vendor call is retried in its own route (routes/connectors.camel.yaml); what
+ * reaches this class has outlived those retries. Logs name connectors, counts and command ids only.
  */
-public final class Dispatcher {
+public final class Dispatcher implements VendorCalls.AttemptListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final String BATCH = "lethe.batch";
 
     private final Outbox outbox;
     private final Connectors connectors;
     private final ConsentRegister register;
+    private final ConnectorEngine engine;
     private final DispatchPolicy policy;
     private final Clock clock;
-    private java.util.function.Function<Command, Map<String, String>> changes = c -> Map.of();
+    private final ThreadLocal<Map<Long, Command>> inFlight = ThreadLocal.withInitial(HashMap::new);
+    private Function<Command, Map<String, String>> changes = c -> Map.of();
+    private Function<Command, String> regulation = c -> null;
     private DispatchMetrics metrics;
 
+    public Dispatcher(Outbox outbox, Connectors connectors, ConsentRegister register, ConnectorEngine engine,
+            DispatchPolicy policy, Clock clock) {
+        this.outbox = outbox;
+        this.connectors = connectors;
+        this.register = register;
+        this.engine = engine;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
     private VendorQuotas quotas;
-    private VendorQuotas.Declared declaredQuotas = (connector, action) -> java.util.Optional.empty();
+    private VendorQuotas.Declared declaredQuotas = (connector, operation) -> java.util.Optional.empty();
 
     /** Vendor quotas (ids per day or month) are counted before each call; what does not fit waits (VendorQuotas). */
     public void setQuotas(VendorQuotas quotas, VendorQuotas.Declared declared) {
@@ -51,58 +72,67 @@ public final class Dispatcher {
         this.metrics = metrics;
     }
 
-    /** Where a rectify command's corrected fields come from (the request it belongs to). */
-    public void setChanges(java.util.function.Function<Command, Map<String, String>> changes) {
+    /** Where a rectify command's corrected fields and a command's regulation come from (its request). */
+    public void setRequestDetails(Function<Command, Map<String, String>> changes, Function<Command, String> regulation) {
         this.changes = changes;
+        this.regulation = regulation;
     }
 
-    public Dispatcher(Outbox outbox, Connectors connectors, ConsentRegister register, DispatchPolicy policy,
-            Clock clock) {
-        this.outbox = outbox;
-        this.connectors = connectors;
-        this.register = register;
-        this.policy = policy;
-        this.clock = clock;
-    }
-
-    /** Route step: the next due batch of the connector, or null. */
+    /**
+     * Route step: everything due for the connector, up to its largest batch, or null. Nothing waits for a window:
+     * a lone command leaves at once, and commands that arrive while a call is in flight gather into the next batch.
+     */
     public Batch claim(String connectorId) {
         Connector connector = connectors.enabled(connectorId).orElseThrow();
-        List<Command> commands = outbox.claim(connectorId, connector.descriptor().operation("optOut").batchMax(),
-                policy.window(), policy.lease());
-        return commands.isEmpty() ? null : new Batch(connectorId, commands);
+        List<Command> commands = outbox.claim(connectorId, connector.descriptor().claimSize(), Duration.ZERO,
+                policy.lease());
+        return commands.isEmpty() ? null : new Batch(connectorId, new ArrayList<>(commands));
     }
 
-    /** Route step: one vendor call for the batch; the body becomes the per-command outcomes. */
+    /**
+     * Route step: runs each action's commands through the engine; the body becomes the per-command outcomes. When a
+     * call fails beyond its retries, the outcomes already known are recorded at once and only the unfinished commands
+     * go on to the route's failure handling.
+     */
     public void push(Exchange exchange) {
         Batch batch = exchange.getMessage().getBody(Batch.class);
-        exchange.setProperty("lethe.batch", batch);
+        exchange.setProperty(BATCH, batch);
         Connector connector = connectors.enabled(batch.connector()).orElseThrow();
-        Map<String, List<String>> emails = register.emails(batch.commands().stream().map(Command::subjectId).toList());
-        Map<String, List<Target>> byAction = new HashMap<>();
+        String kind = connector.descriptor().identity();
+        List<String> subjects = batch.commands().stream().map(Command::subjectId).toList();
+        Map<String, List<String>> emails = kind.equals("external_id") ? Map.of()
+                : register.identities(subjects, IdentityKind.EMAIL);
+        Map<String, List<String>> externalIds = kind.equals("email") ? Map.of()
+                : register.identities(subjects, IdentityKind.EXTERNAL_ID);
+        Map<String, List<Target>> byOperation = new LinkedHashMap<>();
         List<TargetOutcome> outcomes = new ArrayList<>();
+        Map<Long, Command> commands = inFlight.get();
         for (Command c : batch.commands()) {
-            List<String> addresses = emails.getOrDefault(c.subjectId(), List.of());
-            if (addresses.isEmpty()) {
-                outcomes.add(new TargetOutcome(c.id(), "skipped", null, "no e-mail identity on record"));
-            } else {
-                byAction.computeIfAbsent(c.action(), k -> new ArrayList<>()).add(new Target(c.id(), c.subjectId(),
-                        c.purpose(), addresses, c.action().equals("rectify") ? changes.apply(c) : Map.of(), c.requestId()));
+            commands.put(c.id(), c);
+            String operation = operation(connector, c);
+            if (operation == null) {
+                outcomes.add(new TargetOutcome(c.id(), "skipped", null, connector.title()
+                        + " has no server-side opt-out (eraseOnWithdrawal deletes the history instead)"));
+                continue;
             }
+            byOperation.computeIfAbsent(operation, k -> new ArrayList<>()).add(new Target(c.id(), c.subjectId(),
+                    c.action(), c.purpose(), emails.getOrDefault(c.subjectId(), List.of()),
+                    externalIds.getOrDefault(c.subjectId(), List.of()),
+                    c.action().equals("rectify") ? changes.apply(c) : Map.of(), c.requestId(), regulation.apply(c)));
         }
-        VendorAdapter adapter = connector.adapter();
-        Batch admitted = withinQuota(batch, byAction);
-        if (admitted != batch) { // the deferred commands are rescheduled: a failure of this call is not theirs
-            exchange.setProperty("lethe.batch", admitted);
-        }
-        for (Map.Entry<String, List<Target>> group : byAction.entrySet()) {
-            outcomes.addAll(switch (group.getKey()) {
-                case "opt_in" -> adapter.optIn(connector, group.getValue());
-                case "erase" -> adapter.erase(connector, group.getValue());
-                case "export" -> adapter.export(connector, group.getValue());
-                case "rectify" -> adapter.rectify(connector, group.getValue());
-                default -> adapter.optOut(connector, group.getValue());
-            });
+        withinQuota(batch, byOperation);
+        try {
+            for (Map.Entry<String, List<Target>> group : byOperation.entrySet()) {
+                try {
+                    outcomes.addAll(engine.run(connector, group.getKey(), group.getValue()));
+                } catch (OperationFailed partial) {
+                    outcomes.addAll(partial.done());
+                    settleFinished(batch, outcomes);
+                    throw partial.cause();
+                }
+            }
+        } finally {
+            commands.clear();
         }
         exchange.getMessage().setBody(outcomes);
     }
@@ -111,14 +141,14 @@ public final class Dispatcher {
      * Commands beyond the vendor's quota for this period are taken out of the batch and wait for the next period
      * (outcome {@code parked}, the connector parked until then, the DPO told once by {@link VendorQuotas}).
      */
-    private Batch withinQuota(Batch batch, Map<String, List<Target>> byAction) {
+    private void withinQuota(Batch batch, Map<String, List<Target>> byOperation) {
         if (quotas == null) {
-            return batch;
+            return;
         }
-        java.util.Set<Long> allDeferred = new java.util.HashSet<>();
         Map<Long, Command> byId = new HashMap<>();
         batch.commands().forEach(c -> byId.put(c.id(), c));
-        for (Map.Entry<String, List<Target>> group : byAction.entrySet()) {
+        java.util.Set<Long> allDeferred = new java.util.HashSet<>();
+        for (Map.Entry<String, List<Target>> group : byOperation.entrySet()) {
             java.util.Optional<VendorQuotas.Quota> quota = declaredQuotas.of(batch.connector(), group.getKey());
             if (quota.isEmpty()) {
                 continue;
@@ -136,16 +166,45 @@ public final class Dispatcher {
             outbox.reschedule(List.copyOf(deferred), admission.nextPeriod(), "parked", admission.reason(),
                     admission.deferred().stream().map(c -> entry(c, "parked", null, admission.reason())).toList());
         }
-        byAction.values().removeIf(List::isEmpty);
-        return allDeferred.isEmpty() ? batch : new Batch(batch.connector(),
-                batch.commands().stream().filter(c -> !allDeferred.contains(c.id())).toList());
+        byOperation.values().removeIf(List::isEmpty);
+        // the deferred commands are rescheduled: neither this batch's outcomes nor a failure of its calls are theirs
+        batch.commands().removeIf(c -> allDeferred.contains(c.id()));
+    }
+
+    /** The operation a command runs at this connector, or null for a withdrawal the vendor cannot act on. */
+    public static String operation(Connector connector, Command c) {
+        if (!c.action().equals("opt_out")) {
+            return ConnectorDescriptor.ACTION_OPERATIONS.get(c.action());
+        }
+        String mapped = connector.purposes().getOrDefault(c.purpose(), "optOut");
+        if (mapped.equals("skip")) {
+            return Boolean.parseBoolean(connector.setting("eraseOnWithdrawal")) ? "erase" : null;
+        }
+        return mapped;
+    }
+
+    /** Records the outcomes known before a failure and leaves only the unfinished commands in the batch. */
+    private void settleFinished(Batch batch, List<TargetOutcome> known) {
+        if (known.isEmpty()) {
+            return;
+        }
+        Map<Long, TargetOutcome> byId = new HashMap<>();
+        known.forEach(o -> byId.put(o.commandId(), o));
+        List<Command> finished = batch.commands().stream().filter(c -> byId.containsKey(c.id())).toList();
+        finish(new Batch(batch.connector(), finished), known);
+        batch.commands().removeIf(c -> byId.containsKey(c.id()));
     }
 
     /** Route step: finish every command of the batch with its outcome and sync-log entry, in one transaction. */
     public void record(Exchange exchange) {
-        Batch batch = exchange.getProperty("lethe.batch", Batch.class);
+        Batch batch = exchange.getProperty(BATCH, Batch.class);
         @SuppressWarnings("unchecked")
         List<TargetOutcome> outcomes = exchange.getMessage().getBody(List.class);
+        finish(batch, outcomes);
+        exchange.removeProperty(BATCH); // finished: a later failure in this exchange is not this batch's
+    }
+
+    private void finish(Batch batch, List<TargetOutcome> outcomes) {
         Map<Long, Command> byId = new HashMap<>();
         batch.commands().forEach(c -> byId.put(c.id(), c));
         List<Outbox.Result> results = new ArrayList<>();
@@ -164,53 +223,38 @@ public final class Dispatcher {
             entries.add(entry(c, o.outcome(), o.httpStatus(), o.detail()));
         }
         outbox.finish(batch.commands(), results, entries, batch.connector());
-        exchange.removeProperty("lethe.batch"); // finished: a later failure in this exchange is not this batch's
     }
 
-    /**
-     * onExceptionOccurred hook: logs the failed attempt for each subject and, when the vendor said how long to wait,
-     * makes Camel's redelivery wait exactly that long (header {@code CamelRedeliveryDelay}); otherwise the policy's
-     * exponential backoff with jitter applies.
-     */
-    public void onAttemptFailed(Exchange exchange) {
-        Batch batch = batchOf(exchange);
-        Throwable failure = failure(exchange);
-        Integer status = failure instanceof VendorException v ? v.httpStatus() : null;
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+    /** Each failed attempt of a call is in the sync log of every subject the call was for. */
+    @Override
+    public void failed(String connectorId, String operation, List<Target> targets, VendorException failure,
+            int attempt) {
+        Map<Long, Command> commands = inFlight.get();
+        String outcome = failure.httpStatus() != null && failure.httpStatus() == 429 ? "rate_limited" : "failed";
         List<SyncEntry> entries = new ArrayList<>();
-        for (Command c : batch.commands()) {
-            String outcome = status != null && status == 429 ? "rate_limited" : "failed";
-            entries.add(entry(c, outcome, status, describe(failure) + " (attempt " + attempt + " of this claim)"));
-            if (metrics != null) {
-                metrics.outcome(c.connector(), outcome);
+        for (Target t : targets == null ? List.<Target>of() : targets) {
+            Command c = commands.get(t.commandId());
+            if (c != null) {
+                entries.add(entry(c, outcome, failure.httpStatus(), operation + ": " + failure.getMessage()
+                        + " (attempt " + attempt + " of this call)"));
+                if (metrics != null) {
+                    metrics.outcome(c.connector(), outcome);
+                }
             }
         }
-        outbox.logAttempts(entries);
-        Duration retryAfter = failure instanceof VendorException.Transient t ? t.retryAfter() : null;
-        if (retryAfter != null) {
-            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, retryAfter.toMillis());
-        } else {
-            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        if (!entries.isEmpty()) {
+            outbox.logAttempts(entries);
         }
     }
 
-    /** retryWhile predicate: retry in place only for short waits, and only a few times; the rest is rescheduled. */
-    public boolean retryInPlace(Exchange exchange) {
-        Throwable failure = failure(exchange);
-        if (!(failure instanceof VendorException.Transient t)) {
-            return false;
-        }
-        int redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        boolean shortWait = t.retryAfter() == null || t.retryAfter().compareTo(policy.maxInPlaceWait()) <= 0;
-        return shortWait && redeliveries < policy.inPlaceRetries();
-    }
-
-    /** After in-place retries: back to the outbox for later, honouring Retry-After exactly; limits park the connector. */
+    /** After a call's retries: back to the outbox for later, honouring Retry-After exactly; limits park the connector. */
     public void reschedule(Exchange exchange) {
         Batch batch = batchOf(exchange);
         Throwable failure = failure(exchange);
-        if (batch == null) { // failed before anything was claimed (e.g. the database is shutting down)
-            LOG.warn("Dispatch could not claim: {}", describe(failure));
+        if (batch == null || batch.commands().isEmpty()) { // nothing claimed (e.g. the database is shutting down)
+            if (batch == null) {
+                LOG.warn("Dispatch could not claim: {}", describe(failure));
+            }
             return;
         }
         Instant now = clock.instant();
@@ -241,6 +285,9 @@ public final class Dispatcher {
     /** A failure no retry can fix: the commands wait for a person, and the DPO gets one e-mail ({@link DpoAlerts}). */
     public void escalate(Exchange exchange) {
         Batch batch = batchOf(exchange);
+        if (batch == null || batch.commands().isEmpty()) {
+            return;
+        }
         Throwable failure = failure(exchange);
         Integer status = failure instanceof VendorException v ? v.httpStatus() : null;
         String detail = describe(failure);
@@ -251,14 +298,14 @@ public final class Dispatcher {
         LOG.error("Connector {}: {} command(s) need action: {}", batch.connector(), batch.commands().size(), detail);
     }
 
-    /** The failure at hand: on the exchange while Camel retries, in EXCEPTION_CAUGHT once handled. */
+    /** The failure at hand: on the exchange while Camel handles it, in EXCEPTION_CAUGHT once handled. */
     private static Throwable failure(Exchange exchange) {
         Throwable failure = exchange.getException();
         return failure != null ? failure : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
     private static Batch batchOf(Exchange exchange) {
-        Batch batch = exchange.getProperty("lethe.batch", Batch.class);
+        Batch batch = exchange.getProperty(BATCH, Batch.class);
         return batch != null ? batch : exchange.getMessage().getBody() instanceof Batch b ? b : null;
     }
 

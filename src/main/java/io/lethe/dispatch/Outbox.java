@@ -78,10 +78,20 @@ public final class Outbox {
             Instant updatedAt) {
     }
 
+    private volatile java.util.function.Consumer<String> wakeup = connector -> { };
+
+    /** Told, after the enqueuing transaction commits, of each connector that has new commands (dispatch wakes up). */
+    public void setWakeup(java.util.function.Consumer<String> wakeup) {
+        this.wakeup = wakeup;
+    }
+
     public void enqueue(Connection c, List<NewCommand> commands) throws SQLException {
         if (commands.isEmpty()) {
             return;
         }
+        java.util.Set<String> woken = new java.util.LinkedHashSet<>();
+        commands.forEach(cmd -> woken.add(cmd.connector()));
+        Transactions.afterCommit(() -> woken.forEach(wakeup));
         OffsetDateTime now = now();
         try (PreparedStatement ps = c.prepareStatement("insert into outbox_command (connector, subject_id, action,"
                 + " purpose, event_id, request_id, status, attempts, not_before, created_at, updated_at)"

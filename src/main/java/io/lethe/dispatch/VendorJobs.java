@@ -66,10 +66,10 @@ public final class VendorJobs implements Outbox.Listener {
         JobResult poll(String connectorId, String statusOperation, String jobId);
     }
 
-    /** The status operation that tracks jobs of (connector, action): the operation's {@code job:} in its file. */
+    /** The status operation that tracks a command's job: the {@code job:} of the operation it ran, in its file. */
     @FunctionalInterface
     public interface StatusOperations {
-        String of(String connectorId, String action);
+        String of(Command command);
     }
 
     /** An e-mail to the DPO, queued in the caller's transaction (the hub: the mail queue, {@code MailOutbox}). */
@@ -120,19 +120,18 @@ public final class VendorJobs implements Outbox.Listener {
         for (Outbox.Result r : results) {
             Command cmd = byId.get(r.commandId());
             if (cmd != null && r.jobId() != null && "submitted".equals(r.outcome())) {
-                jobs.computeIfAbsent(List.of(cmd.connector(), r.jobId(), cmd.action()), k -> new ArrayList<>())
-                        .add(cmd.id());
+                String statusOperation = statusOperations.of(cmd);
+                if (statusOperation == null) {
+                    throw new IllegalStateException("connector " + cmd.connector() + " answered a job for "
+                            + cmd.action() + " but declares no status operation for it");
+                }
+                jobs.computeIfAbsent(List.of(cmd.connector(), r.jobId(), cmd.action(), statusOperation),
+                        k -> new ArrayList<>()).add(cmd.id());
             }
         }
         for (Map.Entry<List<String>, List<Long>> job : jobs.entrySet()) {
-            String connector = job.getKey().get(0);
-            String action = job.getKey().get(2);
-            String statusOperation = statusOperations.of(connector, action);
-            if (statusOperation == null) {
-                throw new IllegalStateException("connector " + connector + " answered a job for " + action
-                        + " but declares no status operation for it");
-            }
-            track(c, connector, job.getKey().get(1), statusOperation, action, job.getValue());
+            List<String> k = job.getKey();
+            track(c, k.get(0), k.get(1), k.get(3), k.get(2), job.getValue());
         }
     }
 

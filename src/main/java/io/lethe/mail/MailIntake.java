@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
-import io.lethe.connectors.vendors.VendorMails;
+import io.lethe.mail.VendorMails;
 import io.lethe.register.IdentityKind;
 import io.lethe.requests.Regulation;
 import io.lethe.requests.RequestService;
@@ -180,7 +180,7 @@ public final class MailIntake {
 
     private Outcome vendorAnswer(InboundMail mail, VendorMails.Sent s) {
         Optional<Connector> connector = connectors.enabled(s.connector());
-        String contact = connector.map(c -> c.setting("privacyEmail")).map(a -> a.strip().toLowerCase(Locale.ROOT))
+        String contact = connector.map(c -> c.mailTo()).map(a -> a.strip().toLowerCase(Locale.ROOT))
                 .orElse(null);
         if (contact == null || !contact.equals(mail.sender())) {
             if (s.requestId() != null) {
@@ -208,8 +208,8 @@ public final class MailIntake {
     private List<String> privacyContacts() {
         List<String> out = new ArrayList<>();
         for (Connector c : connectors.enabled()) {
-            if (c.descriptor().adapter().equals("email") && c.setting("privacyEmail") != null) {
-                out.add(c.setting("privacyEmail").strip().toLowerCase(Locale.ROOT));
+            if (c.transport().equals("mail") && c.mailTo() != null) {
+                out.add(c.mailTo().strip().toLowerCase(Locale.ROOT));
             }
         }
         return out;

@@ -3,7 +3,7 @@ package io.lethe.mail;
 import java.time.Duration;
 
 import io.lethe.connectors.Connectors;
-import io.lethe.connectors.vendors.EmailVendorAdapter;
+import io.lethe.mail.VendorLetters;
 import io.lethe.notify.MailOutbox;
 import io.lethe.requests.RequestService;
 
@@ -12,11 +12,11 @@ public final class VendorReminders {
 
     private final RequestService requests;
     private final Connectors connectors;
-    private final EmailVendorAdapter email;
+    private final VendorLetters email;
     private final Duration after;
     private final MailOutbox mail;
 
-    public VendorReminders(RequestService requests, Connectors connectors, EmailVendorAdapter email, Duration after,
+    public VendorReminders(RequestService requests, Connectors connectors, VendorLetters email, Duration after,
             MailOutbox mail) {
         this.mail = mail;
         this.requests = requests;

@@ -54,6 +54,7 @@ public final class Reconciler {
 
     private final ReconcileRuns runs;
     private final Connectors connectors;
+    private final io.lethe.connectors.engine.StateReader engine;
     private final ConsentRegister register;
     private final Outbox outbox;
     private final RequestService requests;
@@ -62,10 +63,12 @@ public final class Reconciler {
     private final DataSource dataSource;
     private final Clock clock;
 
-    public Reconciler(ReconcileRuns runs, Connectors connectors, ConsentRegister register, Outbox outbox,
+    public Reconciler(ReconcileRuns runs, Connectors connectors, io.lethe.connectors.engine.StateReader engine,
+            ConsentRegister register, Outbox outbox,
             RequestService requests, MailOutbox mail, String dpoEmail, DataSource dataSource, Clock clock) {
         this.runs = runs;
         this.connectors = connectors;
+        this.engine = engine;
         this.register = register;
         this.outbox = outbox;
         this.requests = requests;
@@ -93,7 +96,7 @@ public final class Reconciler {
         java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         boolean drained = false;
         try {
-            connector.adapter().pull(connector, since, page -> {
+            engine.readState(connector, since, page -> {
                 if (failure.get() != null) {
                     throw failure.get();
                 }

@@ -352,6 +352,11 @@ public final class ConsentRegister {
 
     /** The e-mail addresses of each subject that has one, opened for a vendor call. Personal data: never log it. */
     public Map<String, List<String>> emails(Collection<String> subjectIds) {
+        return identities(subjectIds, IdentityKind.EMAIL);
+    }
+
+    /** The identities of one kind of each subject that has one, opened for a vendor call. Never log them. */
+    public Map<String, List<String>> identities(Collection<String> subjectIds, IdentityKind kind) {
         Map<String, List<String>> emails = new HashMap<>();
         if (subjectIds.isEmpty()) {
             return emails;
@@ -361,7 +366,7 @@ public final class ConsentRegister {
             for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
                 List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK));
                 String sql = "select i.subject_id, s.data_key, i.sealed_value from subject_identity i join subject s"
-                        + " on s.id = i.subject_id where i.kind = 'EMAIL' and i.subject_id in ("
+                        + " on s.id = i.subject_id where i.kind = '" + kind.name() + "' and i.subject_id in ("
                         + "?,".repeat(chunk.size() - 1) + "?)";
                 try (PreparedStatement ps = connection.prepareStatement(sql)) {
                     for (int i = 0; i < chunk.size(); i++) {
@@ -373,7 +378,7 @@ public final class ConsentRegister {
                             byte[] wrapped = rs.getBytes(2);
                             if (wrapped != null) {
                                 String email = keys.unwrap(subjectId, wrapped).open(rs.getBytes(3),
-                                        subjectId + "/" + IdentityKind.EMAIL);
+                                        subjectId + "/" + kind);
                                 emails.computeIfAbsent(subjectId, k -> new ArrayList<>()).add(email);
                             }
                         }

@@ -560,6 +560,12 @@ public final class RequestService implements Outbox.Listener, MailOutbox.Listene
         return command.requestId() == null ? Map.of() : run(c -> changes(c, command.requestId(), command.subjectId()));
     }
 
+    /** The regulation (GDPR, CCPA) of the request a command belongs to, for vendors that record it; null without one. */
+    public String regulationFor(Command command) {
+        return command.requestId() == null ? null
+                : run(c -> store.find(c, command.requestId()).map(r -> r.regulation().name()).orElse(null));
+    }
+
     private Map<String, String> changes(java.sql.Connection c, String requestId, String subjectId) throws SQLException {
         byte[] sealed = store.sealedChanges(c, requestId);
         if (sealed == null) {

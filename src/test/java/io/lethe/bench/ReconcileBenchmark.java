@@ -70,7 +70,15 @@ public final class ReconcileBenchmark {
                     new Deadlines(ZoneOffset.UTC, Set.of()), mailer, new Templates(Path.of("config/mail")),
                     "http://localhost", "", Clock.systemUTC());
             ReconcileRuns runs = new ReconcileRuns(ds, Clock.systemUTC());
-            Reconciler reconciler = new Reconciler(runs, connectors, register, outbox, requests, mailer, "", ds,
+            Reconciler reconciler = new Reconciler(runs, connectors, (connector, since, page) -> {
+                for (int from = 0; from < n; from += PAGE) {
+                    List<VendorContact> contacts = new ArrayList<>(PAGE);
+                    for (int k = from; k < Math.min(n, from + PAGE); k++) {
+                        contacts.add(contact(k));
+                    }
+                    page.accept(contacts);
+                }
+            }, register, outbox, requests, mailer, "", ds,
                     Clock.systemUTC());
 
             System.gc();
@@ -160,37 +168,20 @@ public final class ReconcileBenchmark {
                 id: bench
                 title: Generated vendor
                 category: marketing
-                adapter: bench
                 identity: email
                 parameters: {}
                 purposes:
-                  email_marketing: unsubscribe
+                  email_marketing: optOut
+                client:
+                  baseUrl: "http://127.0.0.1:9"
+                  auth: {type: none}
                 operations:
                   optOut:
-                    method: POST
-                    endpoint: "http://127.0.0.1:9/none"
                     batchMax: 100
+                    request: {method: POST, path: /none}
                 """);
-        VendorAdapter generator = new VendorAdapter() {
-            @Override
-            public List<TargetOutcome> optOut(Connector connector, List<Target> targets) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void pull(Connector connector, java.time.Instant since,
-                    java.util.function.Consumer<List<VendorContact>> page) {
-                for (int from = 0; from < n; from += PAGE) {
-                    List<VendorContact> contacts = new ArrayList<>(PAGE);
-                    for (int k = from; k < Math.min(n, from + PAGE); k++) {
-                        contacts.add(contact(k));
-                    }
-                    page.accept(contacts);
-                }
-            }
-        };
-        return Connectors.load(dir, "bench", new DescriptorValidator(Set.of("bench"), Set.of("email_marketing")),
-                key -> "", Map.of("bench", generator));
+        return Connectors.load(dir, "bench", new DescriptorValidator(Set.of(), Set.of("email_marketing")),
+                key -> "");
     }
 
     /** Everyone's lookup hash and current state in a HashMap, then one probe per vendor contact. */

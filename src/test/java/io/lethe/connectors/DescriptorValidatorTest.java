@@ -3,7 +3,6 @@ package io.lethe.connectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -12,12 +11,16 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The shipped descriptors are valid, and every rule refuses what it should, naming file and field. */
+/**
+ * The shipped connector files are valid, and every rule refuses what it should, naming file and field: nothing can
+ * be declared that does not run (unknown keys, unused parameters, unreachable operations, unused buckets, unknown
+ * filters and hooks) and nothing dispatch runs can be missing (purposes naming undeclared operations).
+ */
 class DescriptorValidatorTest {
 
     static final Set<String> PURPOSES = Set.of("email_marketing", "sms_marketing", "analytics", "profiling",
             "third_party_sharing");
-    final DescriptorValidator validator = new DescriptorValidator(Set.of("hubspot", "mailchimp", "salesforce", "email"), PURPOSES);
+    final DescriptorValidator validator = new DescriptorValidator(Set.of("knownHook"), PURPOSES);
 
     @TempDir
     Path dir;
@@ -25,34 +28,40 @@ class DescriptorValidatorTest {
     @Test
     void the_shipped_connectors_are_valid() {
         List<ConnectorDescriptor> all = validator.loadAll(Path.of("connectors"));
-        assertThat(all).extracting(ConnectorDescriptor::id).contains("hubspot", "mailchimp", "salesforce");
+        assertThat(all).extracting(ConnectorDescriptor::id).contains("hubspot", "mailchimp", "salesforce", "manual");
         ConnectorDescriptor hubspot = all.stream().filter(d -> d.id().equals("hubspot")).findFirst().orElseThrow();
         assertThat(hubspot.operation("optOut").batchMax()).isEqualTo(100);
-        assertThat(hubspot.operation("optOut").rateLimit()).isEqualTo(new ConnectorDescriptor.RateLimit(100, 10_000));
+        assertThat(hubspot.client().rateLimits().get("default")).isEqualTo(new ConnectorDescriptor.RateLimit(100, 10_000));
+        assertThat(hubspot.operation("erase").readBack()).containsExactly("findContacts");
     }
 
     static final String VALID = """
             id: acme
             title: Acme
             category: marketing
-            adapter: hubspot
             identity: email
             parameters:
               baseUrl:
-                description: root
+                title: API root
                 default: https://api.acme.test
               token:
-                description: token
+                title: Token
+                format: password
                 required: true
-                secret: true
             purposes:
-              email_marketing: unsubscribe
+              email_marketing: optOut
+            client:
+              baseUrl: "{{baseUrl}}"
+              auth: {type: bearer, token: "{{token}}"}
+              rateLimits:
+                default: {requests: 10, periodMillis: 1000}
             operations:
               optOut:
-                method: POST
-                endpoint: "{{baseUrl}}/unsubscribe"
                 batchMax: 10
-                auth: "Bearer {{token}}"
+                request:
+                  method: POST
+                  path: /unsubscribe
+                  body: {emails: "${identities | lower}"}
             """;
 
     List<String> problems(String yaml) throws Exception {
@@ -75,16 +84,45 @@ class DescriptorValidatorTest {
         assertThat(problems(VALID + "colour: blue\n")).anyMatch(p -> p.endsWith("acme.yaml: colour: unknown key"));
         assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    retries: 3")))
                 .anyMatch(p -> p.contains("operations.optOut.retries: unknown key"));
-        assertThat(problems(VALID.replace("secret: true", "secret: true\n    colour: red")))
+        assertThat(problems(VALID.replace("    required: true", "    required: true\n    colour: red")))
                 .anyMatch(p -> p.contains("parameters.token.colour: unknown key"));
+        assertThat(problems(VALID.replace("method: POST", "method: POST\n      verb: PUT")))
+                .anyMatch(p -> p.contains("operations.optOut.request.verb: unknown key"));
     }
 
     @Test
     void every_used_parameter_is_declared_and_every_declared_one_used() throws Exception {
-        assertThat(problems(VALID.replace("/unsubscribe", "/{{region}}/unsubscribe")))
+        assertThat(problems(VALID.replace("path: /unsubscribe", "path: /{{region}}/unsubscribe")))
                 .anyMatch(p -> p.contains("uses {{region}}, which parameters does not declare"));
-        assertThat(problems(VALID.replace("auth: \"Bearer {{token}}\"", "auth: \"Bearer fixed\"")))
-                .anyMatch(p -> p.contains("parameters.token: is declared but no operation uses it"));
+        assertThat(problems(VALID.replace("token: \"{{token}}\"", "token: fixed")))
+                .anyMatch(p -> p.contains("parameters.token: is declared but nothing uses it"));
+    }
+
+    @Test
+    void every_operation_is_reached_and_every_bucket_taken() throws Exception {
+        assertThat(problems(VALID + """
+                  orphan:
+                    request: {method: GET, path: /x}
+                """)).anyMatch(p -> p.contains("operations.orphan: nothing runs it"));
+        assertThat(problems(VALID.replace("    default: {requests: 10, periodMillis: 1000}",
+                "    default: {requests: 10, periodMillis: 1000}\n    spare: {requests: 1, periodMillis: 1000}")))
+                .anyMatch(p -> p.contains("client.rateLimits.spare: no operation takes this bucket"));
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    rateLimit: nosuch")))
+                .anyMatch(p -> p.contains("operations.optOut.rateLimit: names nosuch"));
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    readBack: nosuch")))
+                .anyMatch(p -> p.contains("refers to nosuch"));
+    }
+
+    @Test
+    void purposes_filters_and_hooks_must_exist() throws Exception {
+        assertThat(problems(VALID.replace("email_marketing: optOut", "email_marketing: erase")))
+                .anyMatch(p -> p.contains("purposes.email_marketing: names erase, which operations does not declare"));
+        assertThat(problems(VALID.replace("email_marketing: optOut", "telepathy: optOut")))
+                .anyMatch(p -> p.contains("purposes.telepathy: is not a configured purpose"));
+        assertThat(problems(VALID.replace("| lower", "| rot13"))).anyMatch(p -> p.contains("unknown filter 'rot13'"));
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    hook: nosuch")))
+                .anyMatch(p -> p.contains("names no Java hook"));
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    hook: knownHook"))).isEmpty();
     }
 
     @Test
@@ -92,32 +130,32 @@ class DescriptorValidatorTest {
         assertThat(problems(VALID.replace("category: marketing", "category: spam"))).anyMatch(p -> p.contains("category:"));
         assertThat(problems(VALID.replace("id: acme", "id: other"))).anyMatch(p -> p.contains("must equal the file name"));
         assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 0"))).anyMatch(p -> p.contains("batchMax"));
-        assertThat(problems(VALID.replace("email_marketing: unsubscribe", "telepathy: stop")))
-                .anyMatch(p -> p.contains("purposes.telepathy: is not a configured purpose"));
         assertThat(problems(VALID.replace("method: POST", "method: YEET"))).anyMatch(p -> p.contains("method"));
-        assertThat(problems(VALID.replace("    secret: true", "    secret: true\n    default: oops")))
-                .anyMatch(p -> p.contains("a secret parameter has no default"));
+        assertThat(problems(VALID.replace("    required: true", "    required: true\n    default: oops")))
+                .anyMatch(p -> p.contains("a secret has no default"));
+        assertThat(problems(VALID.replace("type: bearer", "type: telepathy"))).anyMatch(p -> p.contains("client.auth.type"));
+        assertThat(problems(VALID.replace("type: bearer, token: \"{{token}}\"", "type: basic, username: \"{{token}}\"")))
+                .anyMatch(p -> p.contains("client.auth.password: is required for basic"));
     }
 
     @Test
     void an_enabled_connector_without_its_credentials_refuses_start_up() throws Exception {
         Files.writeString(dir.resolve("acme.yaml"), VALID);
-        assertThatThrownBy(() -> Connectors.load(dir, "acme", validator, key -> "", Map.of()))
+        assertThatThrownBy(() -> Connectors.load(dir, "acme", validator, key -> ""))
                 .isInstanceOf(InvalidConnectorException.class)
                 .hasMessageContaining("acme.yaml: parameters.token: LETHE_ACME_TOKEN is required when acme is enabled");
-        assertThatThrownBy(() -> Connectors.load(dir, "nosuch", validator, key -> "", Map.of()))
+        assertThatThrownBy(() -> Connectors.load(dir, "nosuch", validator, key -> ""))
                 .hasMessageContaining("LETHE_CONNECTORS names 'nosuch'");
-        Connectors ok = Connectors.load(dir, "acme", validator, key -> key.equals("lethe.acme.token") ? "t" : "", Map.of());
+        Connectors ok = Connectors.load(dir, "acme", validator, key -> key.equals("lethe.acme.token") ? "t" : "");
         assertThat(ok.enabled("acme").orElseThrow().resolve("{{baseUrl}}/x")).isEqualTo("https://api.acme.test/x");
-        assertThat(Connectors.load(dir, "", validator, key -> "", Map.of()).enabled()).isEmpty();
+        assertThat(Connectors.load(dir, "", validator, key -> "").enabled()).isEmpty();
     }
 
     @Test
-    void pushing_opt_ins_is_refused_for_an_adapter_that_cannot_do_it_safely() throws Exception {
-        Files.writeString(dir.resolve("acme.yaml"), VALID + "pushOptIns: true\n");
-        assertThatThrownBy(() -> Connectors.load(dir, "acme", validator, key -> "t",
-                Map.of("hubspot", new io.lethe.connectors.vendors.HubSpotAdapter(null))))
-                .hasMessageContaining("pushOptIns: the hubspot adapter cannot push opt-ins safely");
+    void pushing_opt_ins_needs_an_opt_in_operation() throws Exception {
+        Files.writeString(dir.resolve("acme.yaml"), VALID.replace("purposes:", "pushOptIns: true\npurposes:"));
+        assertThatThrownBy(() -> Connectors.load(dir, "acme", validator, key -> "t"))
+                .hasMessageContaining("pushOptIns: true needs an optIn operation");
     }
 
     @Test
@@ -126,7 +164,7 @@ class DescriptorValidatorTest {
             case "lethe.mailchimp.api-key" -> "abc123-us14";
             case "lethe.mailchimp.list-ids" -> "l1";
             default -> "";
-        }, Map.of());
+        });
         assertThat(c.enabled("mailchimp").orElseThrow().setting("baseUrl")).isEqualTo("https://us14.api.mailchimp.com/3.0");
     }
 }

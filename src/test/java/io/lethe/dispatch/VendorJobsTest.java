@@ -96,7 +96,7 @@ class VendorJobsTest {
                 throw e;
             }
             return (VendorJobs.JobResult) answer;
-        }, (connector, action) -> connector + "-status",
+        }, command -> command.connector() + "-status",
                 new VendorJobs.Settings(Duration.ofMinutes(5), Duration.ofHours(6), Duration.ofDays(35), 100), clock);
         outbox.addListener(jobs);
         outbox.addListener((c, commands, results) -> finished.add(List.copyOf(results)));

@@ -167,7 +167,6 @@ public final class VendorFakes implements AutoCloseable {
         p.put("lethe.salesforce.api-version", SF_API);
         // Fast dispatch for tests: same logic, shorter clocks.
         p.put("lethe.dispatch.poll-ms", "50");
-        p.put("lethe.dispatch.window-ms", "100");
         p.put("lethe.dispatch.retry-delay-ms", "100");
         p.put("lethe.dispatch.max-in-place-wait-ms", "3000");
         p.put("lethe.dispatch.first-backoff-ms", "300");

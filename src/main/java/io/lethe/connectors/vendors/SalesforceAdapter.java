@@ -15,7 +15,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.connectors.Connector;
+import io.lethe.connectors.Target;
+import io.lethe.connectors.TargetOutcome;
 import io.lethe.connectors.VendorAdapter;
+import io.lethe.connectors.engine.ConnectorEngine;
 import io.lethe.connectors.VendorException;
 import io.lethe.connectors.VendorText;
 import org.apache.camel.CamelContext;
@@ -35,7 +38,15 @@ import org.apache.camel.component.salesforce.api.dto.RestError;
  * Individual a Contact or Lead points to. Updates go in sObject collections of at most 200 records.
  * {@code 403 REQUEST_LIMIT_EXCEEDED} parks the connector.
  */
-public final class SalesforceAdapter implements VendorAdapter {
+public final class SalesforceAdapter implements VendorAdapter, ConnectorEngine.LegacyTransport {
+
+    /** Purpose -> the fields set to true (Object.Field), as connectors/salesforce.yaml describes. */
+    static final Map<String, String> FLAGS = Map.of(
+            "email_marketing", "Contact.HasOptedOutOfEmail Lead.HasOptedOutOfEmail",
+            "sms_marketing", "Individual.HasOptedOutSolicit",
+            "analytics", "Individual.HasOptedOutTracking",
+            "profiling", "Individual.HasOptedOutProfiling",
+            "third_party_sharing", "Individual.HasOptedOutProcessing");
 
     static final Duration LIMIT_PARK = Duration.ofMinutes(15);
     private static final int COLLECTION_MAX = 200;
@@ -81,14 +92,8 @@ public final class SalesforceAdapter implements VendorAdapter {
     }
 
     /** Opt-in clears the purpose's opt-out flag. */
-    @Override
     public List<TargetOutcome> optIn(Connector connector, List<Target> targets) {
         return setFlags(connector, targets, false);
-    }
-
-    @Override
-    public boolean canPushOptIns() {
-        return true;
     }
 
     private List<TargetOutcome> setFlags(Connector connector, List<Target> targets, boolean optedOut) {
@@ -99,7 +104,7 @@ public final class SalesforceAdapter implements VendorAdapter {
         Map<Long, List<String>> recordIdsByCommand = new HashMap<>();
         for (Target t : targets) {
             List<String> ids = new ArrayList<>();
-            for (String field : connector.purposes().get(t.purpose()).split("\\s+")) {
+            for (String field : FLAGS.getOrDefault(t.purpose(), "").split("\\s+")) {
                 String[] typeAndField = field.split("\\.", 2);
                 for (String email : t.emails()) {
                     for (JsonNode person : people.getOrDefault(email.toLowerCase(Locale.ROOT), List.of())) {
@@ -395,5 +400,23 @@ public final class SalesforceAdapter implements VendorAdapter {
         } catch (Exception e) {
             throw new VendorException.Transient("Salesforce answered with unreadable JSON", null, null, e);
         }
+    }
+
+    @Override
+    public List<TargetOutcome> run(Connector connector, String operation, List<Target> targets) {
+        return switch (operation) {
+            case "optOut" -> optOut(connector, targets);
+            case "optIn" -> optIn(connector, targets);
+            case "erase" -> erase(connector, targets);
+            case "export" -> export(connector, targets);
+            case "rectify" -> rectify(connector, targets);
+            default -> throw new IllegalArgumentException("salesforce has no " + operation);
+        };
+    }
+
+    @Override
+    public void readState(Connector connector, java.time.Instant since,
+            java.util.function.Consumer<List<io.lethe.connectors.VendorContact>> page) {
+        pull(connector, since, page);
     }
 }

@@ -41,6 +41,8 @@ public final class AmplitudeBehaviour implements VendorBehaviour {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String authorization;
+    private final String apiKey;
+    private final String secretKey;
     private final Clock clock;
     private final SandboxJobs jobs;
     private final SandboxRateLimit rate;
@@ -54,6 +56,8 @@ public final class AmplitudeBehaviour implements VendorBehaviour {
     }
 
     public AmplitudeBehaviour(String apiKey, String secretKey, Clock clock, Duration autoFinish, int perSecond) {
+        this.apiKey = apiKey;
+        this.secretKey = secretKey;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((apiKey + ":" + secretKey)
                 .getBytes(StandardCharsets.UTF_8));
         this.clock = clock;
@@ -73,6 +77,17 @@ public final class AmplitudeBehaviour implements VendorBehaviour {
     /** Every {@code requester} sent so far (the DPO's address, as the connector says). */
     public List<String> requesters() {
         return List.copyOf(requesters);
+    }
+
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.amplitude.base-url", baseUrl, "lethe.amplitude.api-key", apiKey,
+                "lethe.amplitude.secret-key", secretKey);
+    }
+
+    @Override
+    public void completeJobs() {
+        jobs.finishAll();
     }
 
     @Override

@@ -100,6 +100,23 @@ public final class Ga4Behaviour implements VendorBehaviour {
         return Set.copyOf(deletionRequested);
     }
 
+    /**
+     * The demo's and the contract test's settings: a key file of this sandbox's own service account (written to a
+     * temporary file, deleted at exit) whose token_uri is this sandbox.
+     */
+    @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("lethe-ga4-sandbox-", ".json");
+            file.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(file, serviceAccountKeyJson(baseUrl + "/token"));
+            return Map.of("lethe.ga4.base-url", baseUrl, "lethe.ga4.property-id", propertyId,
+                    "lethe.ga4.service-account-file", file.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void seed(String email, String externalId) {
         if (externalId != null) {

@@ -67,6 +67,17 @@ public final class MixpanelBehaviour implements VendorBehaviour {
     }
 
     @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.mixpanel.base-url", baseUrl + ROOT, "lethe.mixpanel.token", oauthToken,
+                "lethe.mixpanel.project-token", projectToken);
+    }
+
+    @Override
+    public void completeJobs() {
+        jobs.finishAll();
+    }
+
+    @Override
     public void seed(String email, String externalId) {
         if (externalId != null) {
             profiles.add(externalId);

@@ -76,6 +76,16 @@ public final class SegmentBehaviour implements VendorBehaviour {
     }
 
     @Override
+    public Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe.segment.base-url", baseUrl, "lethe.segment.token", token);
+    }
+
+    @Override
+    public void completeJobs() {
+        jobs.finishAll();
+    }
+
+    @Override
     public void seed(String email, String externalId) {
         if (externalId != null) {
             users.add(externalId);

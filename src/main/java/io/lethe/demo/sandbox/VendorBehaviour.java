@@ -21,4 +21,16 @@ public interface VendorBehaviour {
 
     /** What the vendor now holds, for {@code GET /_sandbox/state} and for tests' assertions. */
     Map<String, Object> state();
+
+    /**
+     * The hub's settings for talking to this sandbox at {@code baseUrl} ({@code lethe.<id>.base-url} and the
+     * credentials the behaviour accepts), as the demo and the connector contract test configure the hub.
+     */
+    default Map<String, String> hubSettings(String baseUrl) {
+        return Map.of("lethe." + vendor() + ".base-url", baseUrl);
+    }
+
+    /** Moves the vendor's asynchronous jobs on to their end (tests and the demo; a no-op for synchronous vendors). */
+    default void completeJobs() {
+    }
 }

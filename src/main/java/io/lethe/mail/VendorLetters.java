@@ -1,4 +1,4 @@
-package io.lethe.connectors.vendors;
+package io.lethe.mail;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,11 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.lethe.connectors.Connector;
-import io.lethe.connectors.VendorAdapter;
+import io.lethe.connectors.Target;
+import io.lethe.connectors.TargetOutcome;
 import io.lethe.connectors.VendorException;
-import io.lethe.mail.MailFailure;
-import io.lethe.mail.Mailer;
-import io.lethe.mail.Templates;
+import io.lethe.connectors.engine.MailTransport;
 import io.lethe.notify.OutgoingMail;
 
 /**
@@ -23,36 +22,22 @@ import io.lethe.notify.OutgoingMail;
  * {@link Mailer#send(OutgoingMail)} ({@code Auto-Submitted}); a server that is down or answers 4xx makes the call
  * transient, so the command outbox retries it like any vendor call, and a refusal (5xx) needs a person.
  */
-public final class EmailVendorAdapter implements VendorAdapter {
+public final class VendorLetters implements MailTransport {
 
     private final Mailer mailer;
     private final Templates templates;
     private final VendorMails sent;
 
-    public EmailVendorAdapter(Mailer mailer, Templates templates, VendorMails sent) {
+    public VendorLetters(Mailer mailer, Templates templates, VendorMails sent) {
         this.mailer = mailer;
         this.templates = templates;
         this.sent = sent;
     }
 
+    /** The mail transport: one e-mail per command, from the operation's template ({@code mail: vendor-erase}). */
     @Override
-    public List<TargetOutcome> optOut(Connector connector, List<Target> targets) {
-        return send(connector, targets, "opt_out");
-    }
-
-    @Override
-    public List<TargetOutcome> erase(Connector connector, List<Target> targets) {
-        return send(connector, targets, "erase");
-    }
-
-    @Override
-    public List<TargetOutcome> export(Connector connector, List<Target> targets) {
-        return send(connector, targets, "export");
-    }
-
-    @Override
-    public List<TargetOutcome> rectify(Connector connector, List<Target> targets) {
-        return send(connector, targets, "rectify");
+    public List<TargetOutcome> send(Connector connector, String action, String template, List<Target> targets) {
+        return send(connector, targets, action, template);
     }
 
     /**
@@ -68,11 +53,11 @@ public final class EmailVendorAdapter implements VendorAdapter {
         Map<String, String> withToken = new LinkedHashMap<>(values);
         withToken.put("ref", issued.token() + "/" + connector.id());
         Templates.Message m = templates.render("vendor-reminder", withToken);
-        return new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body(), issued.messageId(),
+        return new OutgoingMail(connector.mailTo(), m.subject(), m.body(), issued.messageId(),
                 first.map(VendorMails.Sent::messageId).orElse(null));
     }
 
-    private List<TargetOutcome> send(Connector connector, List<Target> targets, String action) {
+    private List<TargetOutcome> send(Connector connector, List<Target> targets, String action, String template) {
         List<TargetOutcome> outcomes = new ArrayList<>();
         for (Target t : targets) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -83,9 +68,9 @@ public final class EmailVendorAdapter implements VendorAdapter {
             StringBuilder changes = new StringBuilder();
             t.changes().forEach((k, v) -> changes.append("    ").append(k).append(": ").append(v).append('\n'));
             values.put("changes", changes.toString());
-            Templates.Message m = templates.render("vendor-" + action, values);
+            Templates.Message m = templates.render(template, values);
             try {
-                mailer.send(new OutgoingMail(connector.setting("privacyEmail"), m.subject(), m.body(), issued.messageId()));
+                mailer.send(new OutgoingMail(connector.mailTo(), m.subject(), m.body(), issued.messageId()));
                 outcomes.add(TargetOutcome.of(t.commandId(), "submitted", 0, "e-mailed the vendor's privacy contact"));
             } catch (MailFailure f) {
                 if (!f.permanent()) {

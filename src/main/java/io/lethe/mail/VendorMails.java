@@ -1,4 +1,4 @@
-package io.lethe.connectors.vendors;
+package io.lethe.mail;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,32 @@
+package io.lethe.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import io.lethe.connectors.engine.ConnectorEngine;
+import io.lethe.connectors.engine.auth.OAuth2JwtSigner;
+import io.lethe.connectors.engine.auth.Signers;
+
+/**
+ * The Java that connector files may name: request-body hooks ({@code hook:}) and the signers of auth types that need
+ * a library or a key. Everything else about a vendor is in its file.
+ */
+final class ConnectorHooks {
+
+    private ConnectorHooks() {
+    }
+
+    static Map<String, ConnectorEngine.Hook> hooks() {
+        return Map.of();
+    }
+
+    static Set<String> names() {
+        return hooks().keySet();
+    }
+
+    static Signers signers() {
+        return new Signers().register("oauth2-jwt", auth -> new OAuth2JwtSigner(Path.of(auth.get("keyFile")),
+                auth.get("scope")));
+    }
+}
