@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.lethe.connectors.engine.ConnectorEngine;
 import io.lethe.connectors.engine.auth.OAuth2JwtSigner;
+import io.lethe.connectors.hooks.SalesforceIndividualFlags;
 import io.lethe.connectors.engine.auth.Signers;
 
 /**
@@ -18,7 +19,7 @@ final class ConnectorHooks {
     }
 
     static Map<String, ConnectorEngine.Hook> hooks() {
-        return Map.of();
+        return Map.of(SalesforceIndividualFlags.NAME, new SalesforceIndividualFlags());
     }
 
     static Set<String> names() {
@@ -26,7 +27,8 @@ final class ConnectorHooks {
     }
 
     static Signers signers() {
-        return new Signers().register("oauth2-jwt", auth -> new OAuth2JwtSigner(Path.of(auth.get("keyFile")),
-                auth.get("scope")));
+        // camel-salesforce's component (SalesforceTransport.register) holds the session and signs every call itself
+        return new Signers().register("salesforce-session", auth -> call -> call)
+                .register("oauth2-jwt", auth -> new OAuth2JwtSigner(Path.of(auth.get("keyFile")), auth.get("scope")));
     }
 }

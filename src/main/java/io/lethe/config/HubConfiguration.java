@@ -43,7 +43,7 @@ import io.lethe.connectors.engine.JobStatus;
 import io.lethe.connectors.engine.HttpTransport;
 import io.lethe.connectors.engine.VendorCalls;
 import io.lethe.dispatch.DispatchWakeup;
-import io.lethe.connectors.vendors.SalesforceAdapter;
+import io.lethe.connectors.transport.SalesforceTransport;
 import io.lethe.dispatch.DispatchMetrics;
 import io.lethe.dispatch.DispatchPolicy;
 import io.lethe.dispatch.DispatchStarter;
@@ -137,10 +137,11 @@ public class HubConfiguration implements CamelConfiguration {
         Connectors connectors = Connectors.load(Path.of(settings.get("lethe.connectors-dir")),
                 settings.optional("lethe.connectors"), new DescriptorValidator(ConnectorHooks.names(), purposes.names()),
                 settings::optional);
-        SalesforceAdapter salesforce = new SalesforceAdapter(context);
         for (Connector connector : connectors.enabled()) {
-            if (connector.transport().equals("salesforce")) {
-                SalesforceAdapter.registerComponent(context, connector);
+            if (connector.transport().equals("salesforce")) { // routes/connectors-salesforce.camel.yaml sends with it
+                Map<String, String> session = new java.util.LinkedHashMap<>();
+                connector.descriptor().client().auth().forEach((k, v) -> session.put(k, connector.resolve(v)));
+                SalesforceTransport.register(context, connector.id(), session);
             }
         }
         AuditKey auditKey = AuditKey.load(settings.optional("lethe.audit.key"), dataDir);
@@ -161,7 +162,6 @@ public class HubConfiguration implements CamelConfiguration {
                         dispatchPolicy.maxInPlaceWait()));
         ConnectorEngine engine = new ConnectorEngine(vendorCalls, emailVendors, ConnectorHooks.hooks(),
                 settings.optional("lethe.dpo.email"));
-        engine.setLegacyTransport(salesforce);
         registry.bind("vendorCalls", vendorCalls);
         registry.bind("vendorCallFailed", (Processor) vendorCalls::attemptFailed);
         registry.bind("httpTransport", new HttpTransport());

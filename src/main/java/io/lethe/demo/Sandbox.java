@@ -15,8 +15,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A vendor sandbox for the {@code demo} command: a small HTTP server on loopback that answers like the vendor's real
- * API (paths, bodies, status codes, auth and limits) and keeps its contacts in memory. {@code GET /_sandbox/contacts}
- * shows what the vendor now holds, so a newcomer can watch an opt-out arrive.
+ * API (paths, bodies, status codes, auth and limits) and keeps its contacts in memory. {@code GET /_sandbox/state}
+ * shows what the vendor now holds, so a newcomer can watch an opt-out arrive. Only Salesforce's sandbox is still one
+ * of these; the other vendors are {@link io.lethe.demo.sandbox.VendorBehaviour}s hosted by a SandboxServer.
  */
 public abstract class Sandbox implements AutoCloseable {
 
@@ -44,7 +45,7 @@ public abstract class Sandbox implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (exchange.getRequestURI().getPath().equals("/_sandbox/contacts")) {
+            if (exchange.getRequestURI().getPath().equals("/_sandbox/state")) { // as on every SandboxServer
                 send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(contacts()));
                 return;
             }

@@ -7,10 +7,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-import io.lethe.demo.HubSpotSandbox;
-import io.lethe.demo.MailchimpSandbox;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+
 import io.lethe.demo.SalesforceSandbox;
-import io.lethe.demo.Sandbox;
+import io.lethe.demo.sandbox.HubSpotBehaviour;
+import io.lethe.demo.sandbox.MailchimpBehaviour;
+import io.lethe.demo.sandbox.SandboxServer;
 import io.lethe.support.ApiClient;
 import io.lethe.support.HubProcess;
 import io.lethe.support.TestDatabase;
@@ -28,28 +31,30 @@ public final class PropagationBenchmark {
     public static void main(String[] args) throws Exception {
         int people = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int samples = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        HubSpotSandbox hubspot = new HubSpotSandbox(0);
-        MailchimpSandbox mailchimp = new MailchimpSandbox(0, "bench-list");
+        HubSpotBehaviour hubspotVendor = new HubSpotBehaviour();
+        MailchimpBehaviour mailchimpVendor = new MailchimpBehaviour(MailchimpBehaviour.DEMO_KEY, "bench-list");
+        SandboxServer hubspot = SandboxServer.start(hubspotVendor);
+        SandboxServer mailchimp = SandboxServer.start(mailchimpVendor);
         SalesforceSandbox salesforce = new SalesforceSandbox(0);
-        List<Sandbox> all = List.of(hubspot, mailchimp, salesforce);
+        // Each vendor's call counter and the moment it first held an address's opt-out.
+        List<Probe> all = List.of(new Probe(hubspot::calls, hubspotVendor::optedOutAt),
+                new Probe(mailchimp::calls, mailchimpVendor::optedOutAt), new Probe(salesforce::calls, salesforce::optedOutAt));
         for (int i = 0; i < people + samples; i++) {
             String email = "p" + i + "@bench.example.com";
-            hubspot.seed(email);
-            mailchimp.seed("bench-list", email);
+            hubspotVendor.seed(email, (String) null);
+            mailchimpVendor.seed(email, null);
             salesforce.seed(email);
         }
-        Map<String, String> env = Map.ofEntries(Map.entry("LETHE_CONNECTORS", "hubspot,mailchimp,salesforce"),
-                Map.entry("LETHE_HUBSPOT_BASE_URL", hubspot.baseUrl()), Map.entry("LETHE_HUBSPOT_TOKEN", HubSpotSandbox.TOKEN),
-                Map.entry("LETHE_MAILCHIMP_BASE_URL", mailchimp.baseUrl() + "/3.0"),
-                Map.entry("LETHE_MAILCHIMP_API_KEY", MailchimpSandbox.API_KEY),
-                Map.entry("LETHE_MAILCHIMP_LIST_IDS", "bench-list"),
+        Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
+                Map.entry("LETHE_CONNECTORS", "hubspot,mailchimp,salesforce"),
                 Map.entry("LETHE_SALESFORCE_LOGIN_URL", salesforce.baseUrl()),
                 Map.entry("LETHE_SALESFORCE_CLIENT_ID", SalesforceSandbox.CLIENT_ID),
                 Map.entry("LETHE_SALESFORCE_CLIENT_SECRET", SalesforceSandbox.CLIENT_SECRET),
-                Map.entry("LETHE_SALESFORCE_REFRESH_TOKEN", SalesforceSandbox.REFRESH_TOKEN));
+                Map.entry("LETHE_SALESFORCE_REFRESH_TOKEN", SalesforceSandbox.REFRESH_TOKEN)));
+        hubspotVendor.hubSettings(hubspot.baseUrl()).forEach((k, v) -> env.put(variable(k), v));
+        mailchimpVendor.hubSettings(mailchimp.baseUrl()).forEach((k, v) -> env.put(variable(k), v));
         if (args.length > 2 && args[2].equals("postgres")) {
             TestDatabase db = TestDatabase.postgres();
-            env = new java.util.HashMap<>(env);
             env.put("LETHE_DB_URL", db.url());
             env.put("LETHE_DB_USER", db.user());
             env.put("LETHE_DB_PASSWORD", db.password());
@@ -73,7 +78,7 @@ public final class PropagationBenchmark {
             }
 
             // 2. Throughput: people opt-outs in batches of 1000, until every vendor holds every one.
-            int[] before = all.stream().mapToInt(Sandbox::calls).toArray();
+            int[] before = all.stream().mapToInt(p -> p.calls().getAsInt()).toArray();
             long t0 = System.currentTimeMillis();
             for (int from = 0; from < people; from += 1000) {
                 StringBuilder b = new StringBuilder("{\"events\":[");
@@ -83,7 +88,7 @@ public final class PropagationBenchmark {
                 api.post("/api/v1/consents/batch", HubProcess.KEY, b.append("]}").toString());
             }
             long ingested = System.currentTimeMillis() - t0;
-            for (Sandbox s : all) {
+            for (Probe s : all) {
                 for (int i = 0; i < people; i++) {
                     while (s.optedOutAt("p" + i + "@bench.example.com") == null) {
                         Thread.sleep(20);
@@ -92,7 +97,7 @@ public final class PropagationBenchmark {
             }
             long wall = System.currentTimeMillis() - t0;
 
-            int hubspotCalls = hubspot.calls() - before[0];
+            int hubspotCalls = hubspot.calls() - before[0]; // every answered call, 429s included
             int mailchimpCalls = mailchimp.calls() - before[1];
             int salesforceCalls = salesforce.calls() - before[2];
             int hubspotMin = ceil(people, 100);
@@ -117,8 +122,22 @@ public final class PropagationBenchmark {
                     + " p99 %d ms, max %d ms%n", latencies.size(), latencies.get(latencies.size() / 2),
                     latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1), latencies.get(latencies.size() - 1));
         } finally {
-            all.forEach(Sandbox::close);
+            hubspot.close();
+            mailchimp.close();
+            salesforce.close();
         }
+    }
+
+    /** What the benchmark reads of one vendor. */
+    private record Probe(IntSupplier calls, Function<String, Long> optedOutAt) {
+        Long optedOutAt(String email) {
+            return optedOutAt.apply(email);
+        }
+    }
+
+    /** LETHE_HUBSPOT_BASE_URL for lethe.hubspot.base-url. */
+    private static String variable(String property) {
+        return property.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT);
     }
 
     private static String withdrawal(String email) {

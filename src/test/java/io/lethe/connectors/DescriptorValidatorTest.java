@@ -20,7 +20,7 @@ class DescriptorValidatorTest {
 
     static final Set<String> PURPOSES = Set.of("email_marketing", "sms_marketing", "analytics", "profiling",
             "third_party_sharing");
-    final DescriptorValidator validator = new DescriptorValidator(Set.of("knownHook"), PURPOSES);
+    final DescriptorValidator validator = new DescriptorValidator(Set.of("knownHook", "salesforceIndividualFlags"), PURPOSES);
 
     @TempDir
     Path dir;

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.support.HubTestSupport;
 import io.lethe.support.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -13,12 +14,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The demo's sandboxes and the real connectors agree: an opt-out changes what each sandbox holds. */
+/**
+ * The demo's sandboxes, set up as the demo sets them up, and the real connectors agree: an opt-out or an erasure
+ * changes what each sandbox shows at {@code GET /_sandbox/state}.
+ */
 class DemoSandboxesTest extends HubTestSupport {
 
-    HubSpotSandbox hubspot;
-    MailchimpSandbox mailchimp;
-    SalesforceSandbox salesforce;
+    DemoVendors vendors;
 
     @Override
     protected String databaseKind() {
@@ -28,34 +30,30 @@ class DemoSandboxesTest extends HubTestSupport {
     @Override
     protected Properties extraProperties() {
         try {
-            hubspot = new HubSpotSandbox(0);
-            mailchimp = new MailchimpSandbox(0, "demo-list");
-            salesforce = new SalesforceSandbox(0);
+            vendors = DemoVendors.start(false, Demo.SEED);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        Demo.SEED.forEach(e -> {
-            hubspot.seed(e);
-            mailchimp.seed("demo-list", e);
-            salesforce.seed(e);
-        });
         Properties p = new Properties();
-        p.putAll(Map.of("lethe.connectors", "hubspot,mailchimp,salesforce",
-                "lethe.hubspot.base-url", hubspot.baseUrl(), "lethe.hubspot.token", HubSpotSandbox.TOKEN,
-                "lethe.mailchimp.base-url", mailchimp.baseUrl() + "/3.0", "lethe.mailchimp.api-key", MailchimpSandbox.API_KEY,
-                "lethe.mailchimp.list-ids", "demo-list", "lethe.salesforce.login-url", salesforce.baseUrl(),
-                "lethe.salesforce.client-id", SalesforceSandbox.CLIENT_ID,
-                "lethe.salesforce.client-secret", SalesforceSandbox.CLIENT_SECRET,
-                "lethe.salesforce.refresh-token", SalesforceSandbox.REFRESH_TOKEN));
+        p.putAll(vendors.properties);
         p.put("lethe.dispatch.poll-ms", "50");
         return p;
     }
 
     @AfterAll
     void stopSandboxes() {
-        hubspot.close();
-        mailchimp.close();
-        salesforce.close();
+        vendors.close();
+    }
+
+    /** What a newcomer sees at the vendor's state page. */
+    JsonNode state(String vendor) throws Exception {
+        String url = vendors.urls.get(vendor) + "/_sandbox/state";
+        return new ObjectMapper().readTree(new java.net.URL(url));
+    }
+
+    @Test
+    void every_vendor_of_the_demo_is_enabled_in_the_hub() {
+        assertThat(vendors.properties.get("lethe.connectors").split(",")).contains("hubspot", "mailchimp", "salesforce");
     }
 
     @Test
@@ -65,15 +63,19 @@ class DemoSandboxesTest extends HubTestSupport {
         api.post("/api/v1/consents", ADMIN_KEY,
                 "{\"subject\":{\"email\":\"bo@example.com\"},\"purpose\":\"analytics\",\"status\":\"withdrawn\"}");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(((Map<?, ?>) hubspot.contacts()).get("ann@example.com")).isEqualTo("UNSUBSCRIBED");
-            assertThat(((Map<?, ?>) hubspot.contacts()).get("bo@example.com")).isEqualTo("SUBSCRIBED");
-            assertThat(((Map<?, ?>) ((Map<?, ?>) mailchimp.contacts()).get("demo-list")).get("ann@example.com"))
+            JsonNode hubspot = state("hubspot");
+            assertThat(hubspot.path("contacts").path("ann@example.com").path("hs_email_optout").asText()).isEqualTo("true");
+            assertThat(hubspot.path("contacts").path("bo@example.com").path("hs_email_optout").asText()).isEqualTo("false");
+            assertThat(hubspot.path("unsubscribedFromAllEmail").toString()).contains("ann@example.com");
+            assertThat(state("mailchimp").path("lists").path("demo-list").path("ann@example.com").path("status").asText())
                     .isEqualTo("unsubscribed");
-            Map<?, ?> sf = (Map<?, ?>) salesforce.contacts();
-            JsonNode ann = (JsonNode) sf.get("003000000000001AAA");
-            JsonNode boIndividual = (JsonNode) sf.get("0PK000000000002AAA");
-            assertThat(ann.path("HasOptedOutOfEmail").asBoolean()).isTrue();
-            assertThat(boIndividual.path("HasOptedOutTracking").asBoolean()).isTrue();
+            if (vendors.salesforce != null) {
+                Map<?, ?> sf = (Map<?, ?>) vendors.salesforce.contacts();
+                JsonNode ann = (JsonNode) sf.get("003000000000001AAA");
+                JsonNode boIndividual = (JsonNode) sf.get("0PK000000000002AAA");
+                assertThat(ann.path("HasOptedOutOfEmail").asBoolean()).isTrue();
+                assertThat(boIndividual.path("HasOptedOutTracking").asBoolean()).isTrue();
+            }
         });
     }
 
@@ -82,11 +84,12 @@ class DemoSandboxesTest extends HubTestSupport {
         String id = api.post("/api/v1/requests", ADMIN_KEY,
                 "{\"type\":\"erasure\",\"subject\":{\"email\":\"cy@example.com\"}}").json().path("requestId").asText();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(api.get("/api/v1/requests/" + id, ADMIN_KEY).json().path("status").asText()).isEqualTo("completed");
-            assertThat(((Map<?, ?>) hubspot.contacts()).containsKey("cy@example.com")).isFalse();
-            assertThat(((Map<?, ?>) ((Map<?, ?>) mailchimp.contacts()).get("demo-list")).containsKey("cy@example.com"))
-                    .isFalse();
-            assertThat(salesforce.contacts().toString()).doesNotContain("cy@example.com");
+            JsonNode request = api.get("/api/v1/requests/" + id, ADMIN_KEY).json();
+            assertThat(request.path("status").asText()).isEqualTo("completed");
+            assertThat(request.path("vendors").findValuesAsText("status")).containsOnly("verified");
+            for (String vendor : vendors.urls.keySet()) {
+                assertThat(state(vendor).toString()).as(vendor).doesNotContain("cy@example.com");
+            }
         });
     }
 }

@@ -12,8 +12,6 @@ import io.lethe.support.VendorFakes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,11 +52,12 @@ class OptInPushTest extends HubTestSupport {
         api.post("/api/v1/consents", ADMIN_KEY,
                 "{\"subject\":{\"email\":\"new@example.com\"},\"purpose\":\"email_marketing\",\"status\":\"granted\"}");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a")))).hasSize(1));
-        JsonNode body = OptOutPropagationTest.body(
-                fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a"))).get(0));
+                assertThat(fakes.mailchimpBatches(VendorFakes.LIST_A)).hasSize(1));
+        JsonNode body = VendorFakes.json(fakes.mailchimpBatches(VendorFakes.LIST_A).get(0));
         assertThat(body.path("members").get(0).path("status").asText()).isEqualTo("pending");
-        assertThat(fakes.hubspot.getAllServeEvents()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> // journalled as it arrives, applied as answered
+                assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).containsEntry("new@example.com", "pending"));
+        assertThat(fakes.hubspot.requests()).isEmpty();
     }
 
     @Test

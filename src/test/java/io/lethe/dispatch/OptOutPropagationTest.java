@@ -6,6 +6,7 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.lethe.demo.sandbox.SandboxRequest;
 import io.lethe.support.ApiClient.Response;
 import io.lethe.support.HubTestSupport;
 import io.lethe.support.VendorFakes;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
 import static io.lethe.support.VendorFakes.SF_COLLECTIONS;
@@ -69,18 +69,24 @@ abstract class OptOutPropagationTest extends HubTestSupport {
         String subjectId = withdraw("Ann@Example.com", "email_marketing");
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).hasSize(1);
-            assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a")))).hasSize(1);
-            assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-b")))).hasSize(1);
+            assertThat(fakes.hubspotPosts(HUBSPOT_OPT_OUT)).hasSize(1);
+            assertThat(fakes.mailchimpBatches(VendorFakes.LIST_A)).hasSize(1);
+            assertThat(fakes.mailchimpBatches(VendorFakes.LIST_B)).hasSize(1);
             assertThat(fakes.salesforce.findAll(patchRequestedFor(urlPathEqualTo(SF_COLLECTIONS)))).hasSize(1);
         });
 
-        JsonNode hubspotBody = body(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT))).get(0));
+        JsonNode hubspotBody = VendorFakes.json(fakes.hubspotPosts(HUBSPOT_OPT_OUT).get(0));
         assertThat(hubspotBody.path("inputs").get(0).asText()).isEqualTo("ann@example.com");
-        JsonNode mailchimpBody = body(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a"))).get(0));
+        JsonNode mailchimpBody = VendorFakes.json(fakes.mailchimpBatches(VendorFakes.LIST_A).get(0));
         assertThat(mailchimpBody.path("update_existing").asBoolean()).isTrue();
         assertThat(mailchimpBody.path("members").get(0).path("status").asText()).isEqualTo("unsubscribed");
         assertThat(mailchimpBody.path("members").get(0).path("email_address").asText()).isEqualTo("ann@example.com");
+        // What the vendors now hold, not only what they were sent (journalled as it arrives, applied as answered).
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(fakes.hubspotVendor.contacts().unsubscribedFromAll("ann@example.com")).isTrue();
+            assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).containsEntry("ann@example.com", "unsubscribed");
+            assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_B)).containsEntry("ann@example.com", "unsubscribed");
+        });
         JsonNode sfBody = body(fakes.salesforce.findAll(patchRequestedFor(urlPathEqualTo(SF_COLLECTIONS))).get(0));
         assertThat(sfBody.path("allOrNone").asBoolean(true)).isFalse();
         assertThat(sfBody.path("records").get(0).path("attributes").path("type").asText()).isEqualTo("Contact");
@@ -110,7 +116,7 @@ abstract class OptOutPropagationTest extends HubTestSupport {
         assertThat(record.path("attributes").path("type").asText()).isEqualTo("Individual");
         assertThat(record.path("id").asText()).isEqualTo("0PK000000000002AAA");
         assertThat(record.path("HasOptedOutProfiling").asBoolean()).isTrue();
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).isEmpty();
+        assertThat(fakes.hubspotPosts(HUBSPOT_OPT_OUT)).isEmpty();
         JsonNode vendors = api.get("/api/v1/subjects/" + subjectId + "/vendors", ADMIN_KEY).json().path("vendors");
         assertThat(vendors.findValuesAsText("vendor")).containsExactly("salesforce");
     }
@@ -119,19 +125,19 @@ abstract class OptOutPropagationTest extends HubTestSupport {
     void no_header_of_the_hub_or_its_client_reaches_a_vendor() {
         withdraw("cy@example.com", "email_marketing");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).isNotEmpty();
-            assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a")))).isNotEmpty();
+            assertThat(fakes.hubspotPosts(HUBSPOT_OPT_OUT)).isNotEmpty();
+            assertThat(fakes.mailchimpBatches(VendorFakes.LIST_A)).isNotEmpty();
         });
-        List<LoggedRequest> requests = new java.util.ArrayList<>();
-        requests.addAll(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT))));
-        requests.addAll(fakes.mailchimp.findAll(postRequestedFor(urlPathEqualTo("/3.0/lists/list-a"))));
-        for (LoggedRequest r : requests) {
-            for (String name : r.getHeaders().keys()) {
+        List<SandboxRequest> requests = new java.util.ArrayList<>();
+        requests.addAll(fakes.hubspot.requests());
+        requests.addAll(fakes.mailchimp.requests());
+        for (SandboxRequest r : requests) {
+            for (String name : r.headers().keySet()) {
                 assertThat(name.toLowerCase()).as("header sent to a vendor").isIn("authorization", "content-type",
                         "accept", "content-length", "host", "connection", "user-agent", "accept-encoding",
                         "transfer-encoding");
             }
-            assertThat(r.getHeader("Authorization")).doesNotContain(INTAKE_KEY);
+            assertThat(r.header("Authorization")).doesNotContain(INTAKE_KEY);
         }
     }
 

@@ -9,16 +9,12 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.lethe.demo.sandbox.SandboxRequest;
 import io.lethe.support.ApiClient;
 import io.lethe.support.HubProcess;
 import io.lethe.support.VendorFakes;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,8 +31,7 @@ class RestartIT {
     void every_opt_out_arrives_after_a_kill_9_mid_dispatch() throws Exception {
         try (VendorFakes fakes = new VendorFakes()) {
             // Slow vendor: the first batch is in flight when the hub dies.
-            fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT))
-                    .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}").withFixedDelay(4000)));
+            fakes.hubspot.injectDelay(r -> r.path().equals(HUBSPOT_OPT_OUT), Integer.MAX_VALUE, Duration.ofSeconds(4));
             Map<String, String> env = Map.of("LETHE_CONNECTORS", "hubspot",
                     "LETHE_HUBSPOT_BASE_URL", fakes.hubspot.baseUrl(), "LETHE_HUBSPOT_TOKEN", VendorFakes.HUBSPOT_TOKEN,
                     "LETHE_DISPATCH_POLL_MS", "50", "LETHE_DISPATCH_WINDOW_MS", "100");
@@ -55,10 +50,10 @@ class RestartIT {
             assertThat(api.post("/api/v1/consents/batch", HubProcess.KEY, events.append("]}").toString()).status())
                     .isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() ->
-                    !fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT))).isEmpty());
+                    !fakes.hubspotPosts(HUBSPOT_OPT_OUT).isEmpty());
             first.kill();
 
-            fakes.reset(); // the vendor answers at once from now on
+            fakes.reset(); // the vendor answers at once from now on, and forgets the calls made so far
             try (HubProcess second = HubProcess.start(env, log, dataDir)) {
                 second.awaitHealthy(http);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -76,8 +71,8 @@ class RestartIT {
     static Set<String> delivered(VendorFakes fakes) throws Exception {
         Set<String> emails = new HashSet<>();
         ObjectMapper json = new ObjectMapper();
-        for (LoggedRequest r : fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))) {
-            json.readTree(r.getBodyAsString()).path("inputs").forEach(i -> emails.add(i.asText()));
+        for (SandboxRequest r : fakes.hubspotPosts(HUBSPOT_OPT_OUT)) {
+            json.readTree(r.bodyText()).path("inputs").forEach(i -> emails.add(i.asText()));
         }
         return emails;
     }

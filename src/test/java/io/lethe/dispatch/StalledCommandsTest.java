@@ -4,13 +4,11 @@ import java.time.Duration;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.demo.sandbox.SandboxResponse;
 import io.lethe.support.HubWithVendorsAndDpo;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,8 +47,7 @@ class StalledCommandsTest extends HubWithVendorsAndDpo {
 
     @Test
     void a_command_failing_past_the_threshold_is_shown_and_told_once_until_it_clears() throws Exception {
-        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).atPriority(1)
-                .willReturn(aResponse().withStatus(503)));
+        fakes.hubspotAlways(HUBSPOT_OPT_OUT, SandboxResponse.json(503, "{\"status\":\"error\",\"message\":\"Service Unavailable\"}"));
         assertThat(api.post("/api/v1/consents", ADMIN_KEY, """
                 {"subject": {"email": "stalled.person.for.the.alert@example-company.co.uk"},
                  "purpose": "email_marketing", "status": "withdrawn"}""").status()).isEqualTo(201);

@@ -1,6 +1,8 @@
 package io.lethe.reconcile;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,10 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,18 +45,31 @@ abstract class ReconcileTest extends HubTestSupport {
         fakes.reset();
     }
 
-    static String contact(String id, String email, boolean optedOut) {
-        return "{\"id\":\"" + id + "\",\"properties\":{\"email\":\"" + email + "\",\"hs_email_optout\":\"" + optedOut
-                + "\"},\"archived\":false}";
+    /**
+     * Lets the hub finish sending what the test's consents caused, so the state seeded next is what the vendor holds
+     * (a later opt-out would otherwise overwrite a "subscribed" the test means to show as drift).
+     */
+    void awaitDispatched() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (JsonNode c : api.get("/api/v1/connectors", COMPLIANCE_KEY).json()) {
+                if (c.path("pending").asLong() > 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
-    /** Two pages of contacts, as HubSpot pages them (paging.next.after). */
-    void hubspotHas(String page1, String page2) {
-        fakes.hubspot.stubFor(get(urlPathEqualTo(CONTACTS)).withQueryParam("limit", equalTo("100"))
-                .willReturn(okJson("{\"results\":[" + page1 + "],\"paging\":{\"next\":{\"after\":\"p2\","
-                        + "\"link\":\"x\"}}}")));
-        fakes.hubspot.stubFor(get(urlPathEqualTo(CONTACTS)).withQueryParam("after", equalTo("p2"))
-                .willReturn(okJson("{\"results\":[" + page2 + "]}")));
+    /** HubSpot holds these contacts, the opted-out ones unsubscribed from all e-mail, handed out two per page. */
+    void hubspotHas(Map<String, Boolean> optedOutByEmail) {
+        awaitDispatched();
+        fakes.hubspotVendor.pageCap(2); // paging.next.after must be followed: five contacts come in three pages
+        optedOutByEmail.forEach((email, optedOut) -> {
+            fakes.hubspotVendor.seed(email, (String) null);
+            if (optedOut) {
+                fakes.hubspotVendor.contacts().unsubscribeFromAll(email);
+            }
+        });
     }
 
     void consent(String email, String status) {
@@ -83,10 +96,14 @@ abstract class ReconcileTest extends HubTestSupport {
                 "{\"type\":\"erasure\",\"subject\":{\"email\":\"erased@example.com\"}}").json().path("requestId").asText();
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 api.get("/api/v1/requests/" + erasure, ADMIN_KEY).json().path("status").asText().equals("completed"));
-        hubspotHas(contact("1", "repair@example.com", false) + "," + contact("2", "vendorout@example.com", true),
-                contact("3", "ERASED@example.com", false) + "," + contact("4", "stranger@example.com", false)
-                        + "," + contact("5", "fine@example.com", false));
-        int optOutsBefore = fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT))).size();
+        Map<String, Boolean> contacts = new LinkedHashMap<>();
+        contacts.put("repair@example.com", false);
+        contacts.put("vendorout@example.com", true);
+        contacts.put("ERASED@example.com", false); // back at HubSpot after the erasure (a re-import)
+        contacts.put("stranger@example.com", false);
+        contacts.put("fine@example.com", false);
+        hubspotHas(contacts);
+        int optOutsBefore = fakes.hubspotPosts(HUBSPOT_OPT_OUT).size();
         long subjectsBefore = database.count("subject");
 
         JsonNode dry = runToEnd("hubspot", true);
@@ -103,7 +120,8 @@ abstract class ReconcileTest extends HubTestSupport {
         assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"stranger@example.com\"}").status())
                 .isEqualTo(404);
         await().pollDelay(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> true);
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).hasSize(optOutsBefore);
+        assertThat(fakes.hubspotPosts(HUBSPOT_OPT_OUT)).hasSize(optOutsBefore);
+        assertThat(fakes.hubspot.requests("GET", CONTACTS)).hasSize(3);
 
         JsonNode real = runToEnd("hubspot", false);
         assertThat(real.path("drift")).isEqualTo(drift);
@@ -112,8 +130,8 @@ abstract class ReconcileTest extends HubTestSupport {
         assertThat(real.toString()).doesNotContain("@example.com");
 
         // optout_repair: HubSpot is told again
-        await().atMost(Duration.ofSeconds(10)).until(() -> fakes.hubspot.findAll(postRequestedFor(
-                urlPathEqualTo(HUBSPOT_OPT_OUT))).stream().anyMatch(r -> r.getBodyAsString().contains("repair@example.com")));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                fakes.hubspotVendor.contacts().unsubscribedFromAll("repair@example.com"));
         // vendor_optout: a withdrawal from vendor:hubspot, with what was seen, propagated to Mailchimp
         String outId = api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"vendorout@example.com\"}").json()
                 .path("subjectId").asText();
@@ -123,12 +141,12 @@ abstract class ReconcileTest extends HubTestSupport {
         assertThat(state.path("source").asText()).isEqualTo("vendor:hubspot");
         JsonNode events = api.get("/api/v1/subjects/" + outId + "/consents/history", ADMIN_KEY).json().path("events");
         assertThat(events.get(events.size() - 1).path("evidence").path("observed").asText()).contains("hubspot");
-        await().atMost(Duration.ofSeconds(10)).until(() -> fakes.mailchimp.findAll(postRequestedFor(
-                urlPathEqualTo("/3.0/lists/list-a"))).stream().anyMatch(r -> r.getBodyAsString().contains("vendorout@")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "unsubscribed".equals(
+                fakes.mailchimpVendor.statuses(VendorFakes.LIST_A).get("vendorout@example.com")));
         // reimport: erased again (a new erasure request, which completes)
-        await().atMost(Duration.ofSeconds(15)).until(() -> fakes.hubspot.findAll(postRequestedFor(
-                urlPathEqualTo(VendorFakes.HUBSPOT_GDPR_DELETE))).stream()
-                .filter(r -> r.getBodyAsString().contains("erased@example.com")).count() >= 2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> fakes.hubspotPosts(VendorFakes.HUBSPOT_GDPR_DELETE).stream()
+                .filter(r -> r.bodyText().contains("erased@example.com")).count() >= 2
+                && fakes.hubspotVendor.contact("erased@example.com") == null);
         // unknown_contact: registered with no consent on record
         String stranger = api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"stranger@example.com\"}").json()
                 .path("subjectId").asText();
@@ -139,13 +157,13 @@ abstract class ReconcileTest extends HubTestSupport {
     @Test
     void mailchimp_members_are_read_page_by_page() {
         consent("mc.repair@example.com", "withdrawn");
-        fakes.mailchimp.stubFor(get(urlPathEqualTo("/3.0/lists/list-a/members")).withQueryParam("offset", equalTo("0"))
-                .willReturn(okJson("{\"members\":[{\"email_address\":\"mc.repair@example.com\",\"status\":\"subscribed\"},"
-                        + "{\"email_address\":\"mc.other@example.com\",\"status\":\"cleaned\"}],\"total_items\":3}")));
-        fakes.mailchimp.stubFor(get(urlPathEqualTo("/3.0/lists/list-a/members")).withQueryParam("offset", equalTo("2"))
-                .willReturn(okJson("{\"members\":[{\"email_address\":\"mc.third@example.com\",\"status\":\"unsubscribed\"}],"
-                        + "\"total_items\":3}")));
+        awaitDispatched();
+        fakes.mailchimpVendor.seedInList(VendorFakes.LIST_A, "mc.repair@example.com", "subscribed");
+        fakes.mailchimpVendor.seedInList(VendorFakes.LIST_A, "mc.other@example.com", "cleaned");
+        fakes.mailchimpVendor.seedInList(VendorFakes.LIST_A, "mc.third@example.com", "unsubscribed");
+        fakes.mailchimpVendor.pageCap(2); // offset paging must be followed to total_items
         JsonNode run = runToEnd("mailchimp", true);
+        assertThat(fakes.mailchimp.requests("GET", "/3.0/lists/list-a/members")).hasSize(2);
         assertThat(run.path("scanned").asLong()).isEqualTo(3);
         assertThat(run.path("drift").path("optout_repair").asLong()).isEqualTo(1);
         assertThat(run.path("drift").path("unknown_contact").asLong()).isEqualTo(2);
@@ -180,7 +198,7 @@ abstract class ReconcileTest extends HubTestSupport {
 
     @Test
     void one_run_per_connector_and_an_interrupted_run_can_be_started_again() {
-        fakes.hubspot.stubFor(get(urlPathEqualTo(CONTACTS)).willReturn(okJson("{\"results\":[]}").withFixedDelay(2000)));
+        fakes.hubspot.injectDelay(r -> r.path().equals(CONTACTS), Integer.MAX_VALUE, Duration.ofSeconds(2));
         String first = api.post("/api/v1/connectors/hubspot/reconcile?dryRun=true", ADMIN_KEY, "{}").json()
                 .path("runId").asText();
         assertThat(api.post("/api/v1/connectors/hubspot/reconcile", ADMIN_KEY, "{}").status()).isEqualTo(409);

@@ -9,8 +9,6 @@ import io.lethe.support.VendorFakes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,8 +25,6 @@ class ScheduledReconcileTest extends HubTestSupport {
     @Override
     protected Properties extraProperties() {
         fakes = new VendorFakes();
-        fakes.hubspot.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/crm/v3/objects/contacts"))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"results\":[]}")));
         Properties p = fakes.hubProperties();
         p.put("lethe.connectors", "hubspot");
         p.put("lethe.reconcile.hubspot.cron", "0/1 * * * * ?");
@@ -43,7 +39,7 @@ class ScheduledReconcileTest extends HubTestSupport {
     @Test
     void a_cron_starts_runs_by_itself() {
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                fakes.hubspot.findAll(getRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts"))).size() >= 2);
+                fakes.hubspot.requests("GET", "/crm/v3/objects/contacts").size() >= 2);
         assertThat(database.count("reconcile_run")).isGreaterThanOrEqualTo(2);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.lethe.demo.sandbox.SandboxResponse;
 import io.lethe.support.ApiClient.Response;
 import io.lethe.support.HubTestSupport;
 import io.lethe.support.VendorFakes;
@@ -17,11 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.lethe.support.VendorFakes.HUBSPOT_BATCH_READ;
 import static io.lethe.support.VendorFakes.HUBSPOT_GDPR_DELETE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +73,7 @@ abstract class ErasureRequestTest extends HubTestSupport {
     @Test
     void an_erasure_is_carried_out_verified_everywhere_and_the_person_is_crypto_shredded() throws Exception {
         String subjectId = consentFor("erase.me@example.com");
+        fakes.heldByHubSpotAndMailchimp("erase.me@example.com");
         fakes.salesforceErasableContact("erase.me@example.com", "003000000000009AAA");
 
         Response filed = file(ADMIN_KEY, "erase.me@example.com");
@@ -95,8 +92,13 @@ abstract class ErasureRequestTest extends HubTestSupport {
                 "salesforce");
 
         assertThat(OptOutBodies.hubspotDeletes(fakes)).contains("erase.me@example.com");
-        assertThat(fakes.mailchimp.findAll(postRequestedFor(urlPathMatching(
-                "/3.0/lists/list-[ab]/members/[0-9a-f]{32}/actions/delete-permanent")))).hasSize(2);
+        assertThat(fakes.mailchimp.requests().stream().filter(q -> q.method().equals("POST") && q.path().matches(
+                "/3.0/lists/list-[ab]/members/[0-9a-f]{32}/actions/delete-permanent"))).hasSize(2);
+        // Gone from the vendors themselves, and HubSpot keeps the address on its GDPR blocklist.
+        assertThat(fakes.hubspotVendor.contact("erase.me@example.com")).isNull();
+        assertThat(fakes.hubspotVendor.contacts().blocklisted("erase.me@example.com")).isTrue();
+        assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).doesNotContainKey("erase.me@example.com");
+        assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_B)).doesNotContainKey("erase.me@example.com");
 
         // The register keeps no personal data: no lookup, evidence unreadable, a suppression hash instead.
         assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"erase.me@example.com\"}").status())
@@ -118,8 +120,10 @@ abstract class ErasureRequestTest extends HubTestSupport {
     @Test
     void an_erasure_the_vendor_still_shows_is_not_verified_and_the_person_is_kept() throws Exception {
         consentFor("sticky@example.com");
-        fakes.hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).willReturn(okJson(
-                "{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"901\",\"properties\":{\"email\":\"sticky@example.com\"}}]}")));
+        fakes.heldByHubSpotAndMailchimp("sticky@example.com");
+        // HubSpot acknowledges the delete but its read-back still returns the contact.
+        fakes.hubspotAlways(HUBSPOT_BATCH_READ, SandboxResponse.json(200,
+                "{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"901\",\"properties\":{\"email\":\"sticky@example.com\"}}]}"));
         String id = file(ADMIN_KEY, "sticky@example.com").json().path("requestId").asText();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(request(id).path("status").asText()).isEqualTo("action_required"));
@@ -149,7 +153,7 @@ abstract class ErasureRequestTest extends HubTestSupport {
         assertThat(message.getSubject()).contains(id);
         Matcher link = Pattern.compile("/verify/([A-Za-z0-9_-]{43})").matcher(GreenMailUtil.getBody(message));
         assertThat(link.find()).isTrue();
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_GDPR_DELETE)))).isEmpty();
+        assertThat(fakes.hubspotPosts(HUBSPOT_GDPR_DELETE)).isEmpty();
 
         // The person is not in the register: no subject exists until they confirm.
         assertThat(request(id).path("subjectId").isNull()).isTrue();
@@ -219,26 +223,29 @@ abstract class ErasureRequestTest extends HubTestSupport {
     @Test
     void a_rectification_reaches_every_vendor_holding_the_person_and_the_register() {
         String subjectId = consentFor("old.name@example.com");
+        fakes.hubspotVendor.seed("old.name@example.com", (String) null);
+        fakes.mailchimpVendor.seedInList(VendorFakes.LIST_A, "old.name@example.com"); // list-b does not hold the person
         fakes.salesforceContact("old.name@example.com", "003000000000088AAA", null);
         String id = api.post("/api/v1/requests", ADMIN_KEY, """
                 {"type": "rectification", "subject": {"email": "old.name@example.com"},
                  "changes": {"email": "New.Name@example.com", "lastName": "Newman"}}""").json().path("requestId").asText();
         // Even an operator-checked request waits until the new address is confirmed as the person's.
         assertThat(request(id).path("status").asText()).isEqualTo("identity_unverified");
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(VendorFakes.HUBSPOT_BATCH_UPDATE)))).isEmpty();
+        assertThat(fakes.hubspotPosts(VendorFakes.HUBSPOT_BATCH_UPDATE)).isEmpty();
         assertThat(confirm(linkTo("new.name@example.com")).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(request(id).path("status").asText()).isEqualTo("completed"));
-        JsonNode update = VendorFakes.json(fakes.hubspot.findAll(
-                postRequestedFor(urlPathEqualTo(VendorFakes.HUBSPOT_BATCH_UPDATE))).get(0)).path("inputs").get(0);
+        JsonNode update = VendorFakes.json(fakes.hubspotPosts(VendorFakes.HUBSPOT_BATCH_UPDATE).get(0)).path("inputs").get(0);
         assertThat(update.path("id").asText()).isEqualTo("old.name@example.com");
         assertThat(update.path("properties").path("email").asText()).isEqualTo("new.name@example.com");
         assertThat(update.path("properties").path("lastname").asText()).isEqualTo("Newman");
-        JsonNode member = VendorFakes.json(fakes.mailchimp.findAll(
-                com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(urlPathMatching("/3.0/lists/list-a/.*")))
-                .get(0));
+        JsonNode member = VendorFakes.json(fakes.mailchimp.requests().stream()
+                .filter(q -> q.method().equals("PATCH") && q.path().startsWith("/3.0/lists/list-a/")).findFirst().orElseThrow());
         assertThat(member.path("email_address").asText()).isEqualTo("new.name@example.com");
         assertThat(member.path("merge_fields").path("LNAME").asText()).isEqualTo("Newman");
+        assertThat(fakes.hubspotVendor.contact("new.name@example.com")).containsEntry("lastname", "Newman");
+        assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).containsKey("new.name@example.com")
+                .doesNotContainKey("old.name@example.com");
         assertThat(request(id).path("vendors").findValuesAsText("status")).containsExactlyInAnyOrder("completed",
                 "completed", "completed");
         assertThat(api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"new.name@example.com\"}").json()

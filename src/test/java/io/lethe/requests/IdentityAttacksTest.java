@@ -24,8 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.lethe.support.VendorFakes.HUBSPOT_BATCH_READ;
 import static io.lethe.support.VendorFakes.HUBSPOT_BATCH_UPDATE;
 import static io.lethe.support.VendorFakes.HUBSPOT_GDPR_DELETE;
@@ -102,7 +100,7 @@ abstract class IdentityAttacksTest extends HubTestSupport {
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body()).contains("every address");
         assertThat(request(id).path("status").asText()).isEqualTo("identity_unverified");
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_BATCH_UPDATE)))).isEmpty();
+        assertThat(fakes.hubspotPosts(HUBSPOT_BATCH_UPDATE)).isEmpty();
         assertThat(lookup(fresh)).isNull();
 
         assertThat(confirm(linkTo(fresh)).status()).isEqualTo(200);
@@ -147,8 +145,8 @@ abstract class IdentityAttacksTest extends HubTestSupport {
         assertThat(lookup(attacker)).isNull();
         assertThat(lookup(victim)).isEqualTo(victimId);
         assertThat(mailsTo(attacker)).isEmpty();
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_GDPR_DELETE)))).isEmpty();
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_BATCH_READ)))).isEmpty();
+        assertThat(fakes.hubspotPosts(HUBSPOT_GDPR_DELETE)).isEmpty();
+        assertThat(fakes.hubspotPosts(HUBSPOT_BATCH_READ)).isEmpty();
 
         // The person themselves, with identities on record: the link goes to their address on record.
         String id = api.post("/api/v1/requests", INTAKE_KEY, """
@@ -237,7 +235,7 @@ abstract class IdentityAttacksTest extends HubTestSupport {
                     .doesNotContain("<script");
         }
         assertThat(request(id).path("status").asText()).isEqualTo("identity_unverified");
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_GDPR_DELETE)))).isEmpty();
+        assertThat(fakes.hubspotPosts(HUBSPOT_GDPR_DELETE)).isEmpty();
 
         assertThat(confirm(token).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->

@@ -11,8 +11,6 @@ import io.lethe.support.VendorFakes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,7 +50,7 @@ class ObjectionRestrictionTest extends HubTestSupport {
         String id = filed.json().path("requestId").asText();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(request(id).path("status").asText()).isEqualTo("completed"));
-        assertThat(fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(HUBSPOT_OPT_OUT)))).isNotEmpty();
+        assertThat(fakes.hubspotPosts(HUBSPOT_OPT_OUT)).isNotEmpty();
         JsonNode r = request(id);
         assertThat(r.path("purposes").get(0).asText()).isEqualTo("email_marketing");
         assertThat(r.path("vendors").findValuesAsText("status")).doesNotContain("queued", "failed");

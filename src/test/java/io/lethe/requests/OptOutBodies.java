@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.lethe.demo.sandbox.SandboxRequest;
 import io.lethe.support.VendorFakes;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 /** Reads what the hub sent to the fakes. */
 final class OptOutBodies {
@@ -20,8 +17,8 @@ final class OptOutBodies {
     static List<String> hubspotDeletes(VendorFakes fakes) throws Exception {
         List<String> ids = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
-        for (LoggedRequest r : fakes.hubspot.findAll(postRequestedFor(urlPathEqualTo(VendorFakes.HUBSPOT_GDPR_DELETE)))) {
-            var body = json.readTree(r.getBodyAsString());
+        for (SandboxRequest r : fakes.hubspotPosts(VendorFakes.HUBSPOT_GDPR_DELETE)) {
+            var body = json.readTree(r.bodyText());
             if (body.path("idProperty").asText().equals("email")) {
                 ids.add(body.path("objectId").asText());
             }

@@ -1,27 +1,37 @@
 package io.lethe.support;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.lethe.demo.sandbox.HubSpotBehaviour;
+import io.lethe.demo.sandbox.MailchimpBehaviour;
+import io.lethe.demo.sandbox.SandboxRequest;
+import io.lethe.demo.sandbox.SandboxResponse;
+import io.lethe.demo.sandbox.SandboxServer;
+import io.lethe.support.spec.SpecCheckedBehaviour;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
- * WireMock fakes of HubSpot, Mailchimp and Salesforce that answer as the real APIs do (paths, bodies, status codes;
- * see shared/notes/vendor-apis.md), with the hub's connector settings pointing at them. Tests add faults on top.
+ * The vendors of the hub's tests, pointed at by the hub's connector settings: HubSpot and Mailchimp are the demo's
+ * own {@link HubSpotBehaviour} and {@link MailchimpBehaviour} on a {@link SandboxServer} (one set of vendor
+ * behaviours; tests read the journal and the vendor's state, and inject faults), Mailchimp's requests also checked
+ * against Mailchimp's published spec; Salesforce is a WireMock fake answering as the real API does. Tests seed the
+ * people each vendor holds.
  */
 public final class VendorFakes implements AutoCloseable {
 
@@ -30,45 +40,39 @@ public final class VendorFakes implements AutoCloseable {
     public static final String LIST_A = "list-a";
     public static final String LIST_B = "list-b";
     public static final String SF_API = "62.0";
-    public static final String HUBSPOT_OPT_OUT = "/communication-preferences/v4/statuses/batch/unsubscribe-all";
-    public static final String HUBSPOT_GDPR_DELETE = "/crm/v3/objects/contacts/gdpr-delete";
-    public static final String HUBSPOT_BATCH_UPDATE = "/crm/v3/objects/contacts/batch/update";
-    public static final String HUBSPOT_BATCH_READ = "/crm/v3/objects/contacts/batch/read";
+    public static final String HUBSPOT_OPT_OUT = HubSpotBehaviour.OPT_OUT;
+    public static final String HUBSPOT_GDPR_DELETE = HubSpotBehaviour.GDPR_DELETE;
+    public static final String HUBSPOT_BATCH_UPDATE = HubSpotBehaviour.BATCH_UPDATE;
+    public static final String HUBSPOT_BATCH_READ = HubSpotBehaviour.BATCH_READ;
     public static final String SF_QUERY = "/services/data/v" + SF_API + "/query";
     public static final String SF_COLLECTIONS = "/services/data/v" + SF_API + "/composite/sobjects";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final com.github.tomakehurst.wiremock.matching.StringValuePattern HUBSPOT_BATCH_READ_SCHEMA =
-            matchingJsonPath("$[?(@.inputs && @.properties && @.propertiesWithHistory)]");
-
-    public final WireMockServer hubspot = new WireMockServer(options().dynamicPort());
-    public final WireMockServer mailchimp = new WireMockServer(options().dynamicPort());
+    public final HubSpotBehaviour hubspotVendor = new HubSpotBehaviour(HUBSPOT_TOKEN);
+    public final MailchimpBehaviour mailchimpVendor = new MailchimpBehaviour(MAILCHIMP_KEY, LIST_A, LIST_B);
+    /** Mailchimp's published spec in front of the behaviour. */
+    public final SpecCheckedBehaviour mailchimpSpec = MailchimpSpec.checking(mailchimpVendor);
+    public final SandboxServer hubspot = SandboxServer.start(hubspotVendor);
+    public final SandboxServer mailchimp = SandboxServer.start(mailchimpSpec);
     /** People of the Salesforce org for tests with many of them (stubs opt in, see {@link SalesforcePeople}). */
     public final SalesforcePeople salesforcePeople = new SalesforcePeople();
     public final WireMockServer salesforce = new WireMockServer(options().dynamicPort()
             .jettyHeaderRequestSize(SalesforcePeople.MAX_URI + 1024).extensions(salesforcePeople));
 
     public VendorFakes() {
-        hubspot.start();
-        mailchimp.start();
         salesforce.start();
         reset();
     }
 
-    /** Back to the vendors' normal, healthy answers. */
+    /** Back to the vendors' normal, healthy answers, holding nobody, with empty journals. */
     public void reset() {
-        hubspot.resetAll();
-        mailchimp.resetAll();
-        salesforce.resetAll();
-        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_OPT_OUT)).withQueryParam("channel", equalTo("EMAIL"))
-                .withHeader("Authorization", equalTo("Bearer " + HUBSPOT_TOKEN))
-                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[],\"requestedAt\":\"2026-11-29T10:00:00Z\","
-                        + "\"startedAt\":\"2026-11-29T10:00:00Z\",\"completedAt\":\"2026-11-29T10:00:00Z\"}")));
-        for (String list : new String[] {LIST_A, LIST_B}) {
-            mailchimp.stubFor(post(urlPathEqualTo("/3.0/lists/" + list))
-                    .withHeader("Authorization", equalTo("Bearer " + MAILCHIMP_KEY))
-                    .willReturn(okJson("{\"new_members\":[],\"updated_members\":[],\"errors\":[],\"total_created\":0,"
-                            + "\"total_updated\":1,\"error_count\":0}")));
+        for (SandboxServer s : List.of(hubspot, mailchimp)) {
+            s.clearFaults();
+            s.clearJournal();
         }
+        hubspotVendor.reset();
+        mailchimpVendor.reset();
+        salesforce.resetAll();
         String base = salesforce.baseUrl();
         salesforce.stubFor(post(urlPathEqualTo("/services/oauth2/token")).willReturn(okJson(
                 "{\"access_token\":\"sf-access\",\"instance_url\":\"" + base + "\",\"id\":\"" + base
@@ -78,29 +82,7 @@ public final class VendorFakes implements AutoCloseable {
         salesforce.stubFor(get(urlPathEqualTo(SF_QUERY + "/")).willReturn(okJson(
                 "{\"totalSize\":0,\"done\":true,\"records\":[]}")));
         salesforce.stubFor(patch(urlPathEqualTo(SF_COLLECTIONS)).willReturn(okJson("[]")));
-        // Erasure: HubSpot gdpr-delete answers 204 and batch read then finds nobody; Mailchimp deletes permanently
-        // and then answers 404 for the member; Salesforce deletes collections.
-        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_GDPR_DELETE)).willReturn(aResponse().withStatus(204)));
-        // HubSpot's published schema requires inputs, properties and propertiesWithHistory; anything else is a 400.
-        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).atPriority(9).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"error\",\"category\":"
-                        + "\"VALIDATION_ERROR\",\"message\":\"Invalid input JSON\"}")));
-        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).withRequestBody(HUBSPOT_BATCH_READ_SCHEMA).willReturn(okJson(
-                "{\"status\":\"COMPLETE\",\"results\":[],\"numErrors\":1,\"errors\":[{\"status\":\"error\","
-                        + "\"category\":\"OBJECT_NOT_FOUND\",\"message\":\"Could not get some CONTACT objects\"}]}")));
-        mailchimp.stubFor(post(urlPathMatching("/3.0/lists/[^/]+/members/[0-9a-f]{32}/actions/delete-permanent"))
-                .willReturn(aResponse().withStatus(204)));
-        mailchimp.stubFor(get(urlPathMatching("/3.0/lists/[^/]+/members/[0-9a-f]{32}")).willReturn(aResponse()
-                .withStatus(404).withHeader("Content-Type", "application/problem+json")
-                .withBody("{\"type\":\"https://mailchimp.com/developer/marketing/docs/errors/\",\"title\":"
-                        + "\"Resource Not Found\",\"status\":404,\"detail\":\"The requested resource could not be"
-                        + " found.\",\"instance\":\"x\"}")));
         salesforce.stubFor(delete(urlPathEqualTo(SF_COLLECTIONS)).willReturn(okJson("[]")));
-        // Rectification: HubSpot batch update; Mailchimp member update in list-a (list-b does not hold the person).
-        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_UPDATE)).willReturn(okJson(
-                "{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"5101\",\"properties\":{}}]}")));
-        mailchimp.stubFor(patch(urlPathMatching("/3.0/lists/list-a/members/[0-9a-f]{32}")).willReturn(okJson(
-                "{\"id\":\"x\",\"status\":\"subscribed\"}")));
     }
 
     /**
@@ -132,23 +114,52 @@ public final class VendorFakes implements AutoCloseable {
     }
 
     /** The JSON body of a request a fake received. */
-    public static com.fasterxml.jackson.databind.JsonNode json(
-            com.github.tomakehurst.wiremock.verification.LoggedRequest request) {
+    public static JsonNode json(com.github.tomakehurst.wiremock.verification.LoggedRequest request) {
+        return json(request.getBodyAsString());
+    }
+
+    /** The JSON body of a request a sandbox received. */
+    public static JsonNode json(SandboxRequest request) {
+        return json(request.bodyText());
+    }
+
+    private static JsonNode json(String body) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(request.getBodyAsString());
+            return JSON.readTree(body);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** HubSpot's batch read finds this contact (for access exports). */
+    /** HubSpot holds this contact, with a name (for access exports). */
     public void hubspotContact(String email) {
-        hubspot.stubFor(post(urlPathEqualTo(HUBSPOT_BATCH_READ)).withRequestBody(containing(email))
-                .withRequestBody(HUBSPOT_BATCH_READ_SCHEMA)
-                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"5101\",\"properties\":{"
-                        + "\"email\":\"" + email + "\",\"firstname\":\"Ada\",\"lastname\":\"Byron\"},"
-                        + "\"createdAt\":\"2025-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\","
-                        + "\"archived\":false}]}")));
+        hubspotVendor.seed(email, Map.of("firstname", "Ada", "lastname", "Byron"));
+    }
+
+    /** HubSpot and both Mailchimp lists hold this person (subscribed), as before an erasure. */
+    public void heldByHubSpotAndMailchimp(String email) {
+        hubspotVendor.seed(email, (String) null);
+        mailchimpVendor.seed(email, null);
+    }
+
+    /** The POSTs HubSpot received at a path. */
+    public List<SandboxRequest> hubspotPosts(String path) {
+        return hubspot.requests("POST", path);
+    }
+
+    /** The batch subscribe/unsubscribe calls Mailchimp received for a list. */
+    public List<SandboxRequest> mailchimpBatches(String list) {
+        return mailchimp.requests("POST", "/3.0/lists/" + list);
+    }
+
+    /** Every matching HubSpot POST to this path gets this answer from now on (until {@link #reset()}). */
+    public void hubspotAlways(String path, SandboxResponse answer) {
+        hubspot.inject(r -> r.method().equals("POST") && r.path().equals(path), Integer.MAX_VALUE, answer);
+    }
+
+    /** Fails the test if the hub sent Mailchimp a request its published spec refuses. */
+    public void assertSpecsHeld() {
+        mailchimpSpec.assertNoViolations();
     }
 
     /** The hub's settings for all three connectors, pointing at these fakes. */
@@ -174,10 +185,12 @@ public final class VendorFakes implements AutoCloseable {
         return p;
     }
 
+    /** Stops the vendors; fails if the hub ever sent a request a published spec refuses. */
     @Override
     public void close() {
-        hubspot.stop();
-        mailchimp.stop();
+        hubspot.close();
+        mailchimp.close();
         salesforce.stop();
+        assertSpecsHeld();
     }
 }

@@ -64,8 +64,9 @@ public final class AnswerRules {
         }
         if (rule.bodyPath() != null) {
             List<String> values = JsonPaths.texts(JsonPaths.parse(answer.body()), rule.bodyPath());
-            String pattern = rule.bodyMatches() == null ? ".+" : rule.bodyMatches();
-            return values.stream().anyMatch(v -> v.matches(pattern));
+            java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(
+                    rule.bodyMatches() == null ? ".+" : rule.bodyMatches(), java.util.regex.Pattern.DOTALL);
+            return values.stream().anyMatch(v -> pattern.matcher(v).matches());
         }
         return true;
     }

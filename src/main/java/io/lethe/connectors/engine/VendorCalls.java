@@ -145,7 +145,8 @@ public final class VendorCalls {
     public void attemptFailed(Exchange exchange) {
         Throwable failure = failure(exchange);
         if (failure instanceof VendorException v) {
-            int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+            // Camel counts the redelivery about to happen; the attempt that failed is that number (the first: 1)
+            int attempt = Math.max(1, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
             attempts.failed(exchange.getProperty(CONNECTOR, String.class), exchange.getProperty(OPERATION, String.class),
                     exchange.getProperty(TARGETS, List.class), v, attempt);
         }

@@ -13,6 +13,9 @@ public final class Behaviours {
     /** A fresh behaviour per call (each sandbox holds its own state). One line per vendor. */
     public static Map<String, Supplier<VendorBehaviour>> all() {
         Map<String, Supplier<VendorBehaviour>> all = new LinkedHashMap<>();
+        all.put("hubspot", HubSpotBehaviour::new);
+        all.put("mailchimp", MailchimpBehaviour::new);
+        all.put("salesforce", SalesforceBehaviour::new);
         all.put("segment", SegmentBehaviour::new);
         all.put("mixpanel", MixpanelBehaviour::new);
         all.put("amplitude", AmplitudeBehaviour::new);

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,7 +47,9 @@ public final class SandboxServer implements AutoCloseable {
     private final List<Consumer<SandboxRequest>> observers = new CopyOnWriteArrayList<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
 
-    private record Fault(Predicate<SandboxRequest> when, SandboxResponse answer, AtomicInteger left) {
+    /** An injected fault: a fixed answer, or (answer null) the behaviour's answer after a delay or a dropped connection. */
+    private record Fault(Predicate<SandboxRequest> when, SandboxResponse answer, AtomicInteger left, Duration delay,
+            boolean drop) {
     }
 
     private SandboxServer(VendorBehaviour behaviour, int port) throws IOException {
@@ -114,7 +117,24 @@ public final class SandboxServer implements AutoCloseable {
     /** The next {@code times} requests matching {@code when} get {@code answer} instead of the behaviour's. */
     public void inject(Predicate<SandboxRequest> when, int times, SandboxResponse answer) {
         synchronized (faults) {
-            faults.add(new Fault(when, answer, new AtomicInteger(times)));
+            faults.add(new Fault(when, answer, new AtomicInteger(times), Duration.ZERO, false));
+        }
+    }
+
+    /** The next {@code times} requests matching {@code when} are answered by the behaviour only after {@code delay}. */
+    public void injectDelay(Predicate<SandboxRequest> when, int times, Duration delay) {
+        synchronized (faults) {
+            faults.add(new Fault(when, null, new AtomicInteger(times), delay, false));
+        }
+    }
+
+    /**
+     * The next {@code times} requests matching {@code when} lose their connection: the answer's headers promise a
+     * body that never comes, so the client sees the connection end mid-answer (an I/O error, as with a reset).
+     */
+    public void injectDisconnect(Predicate<SandboxRequest> when, int times) {
+        synchronized (faults) {
+            faults.add(new Fault(when, null, new AtomicInteger(times), Duration.ZERO, true));
         }
     }
 
@@ -158,21 +178,36 @@ public final class SandboxServer implements AutoCloseable {
             calls.incrementAndGet();
             journal.add(request);
             observers.forEach(o -> o.accept(request));
-            SandboxResponse fault = takeFault(request);
-            send(exchange, fault != null ? fault : behaviour.handle(request));
+            Fault fault = takeFault(request);
+            if (fault != null && fault.drop()) {
+                exchange.sendResponseHeaders(200, 1024);
+                return; // closing now, with none of the promised bytes written, breaks the connection
+            }
+            if (fault != null && fault.answer() == null) {
+                sleep(fault.delay());
+            }
+            send(exchange, fault != null && fault.answer() != null ? fault.answer() : behaviour.handle(request));
         } catch (RuntimeException e) {
             send(exchange, SandboxResponse.json(500, "{\"message\":\"sandbox error\"}"));
         }
     }
 
-    private SandboxResponse takeFault(SandboxRequest request) {
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Fault takeFault(SandboxRequest request) {
         synchronized (faults) {
             for (Fault f : new ArrayList<>(faults)) {
                 if (f.when().test(request)) {
                     if (f.left().decrementAndGet() <= 0) {
                         faults.remove(f);
                     }
-                    return f.answer();
+                    return f;
                 }
             }
         }
