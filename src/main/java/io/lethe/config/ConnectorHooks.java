@@ -1,9 +1,11 @@
 package io.lethe.config;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
 import io.lethe.connectors.engine.ConnectorEngine;
+import io.lethe.connectors.engine.auth.OAuth2JwtSigner;
 import io.lethe.connectors.hooks.SalesforceIndividualFlags;
 import io.lethe.connectors.engine.auth.Signers;
 import io.lethe.connectors.engine.auth.StandardWebhooksSigner;
@@ -29,6 +31,7 @@ final class ConnectorHooks {
         // camel-salesforce's component (SalesforceTransport.register) holds the session and signs every call itself
         return new Signers().register("salesforce-session", auth -> call -> call)
                 // Standard Webhooks (in-house systems): the secret is the resolved {{secret}} parameter, whsec_<base64>.
-                .register("standard-webhooks", auth -> new StandardWebhooksSigner(auth.get("secret")));
+                .register("standard-webhooks", auth -> new StandardWebhooksSigner(auth.get("secret")))
+                .register("oauth2-jwt", auth -> new OAuth2JwtSigner(Path.of(auth.get("keyFile")), auth.get("scope")));
     }
 }

@@ -40,6 +40,7 @@ import io.lethe.connectors.Connectors;
 import io.lethe.connectors.DescriptorValidator;
 import io.lethe.connectors.engine.AnswerRules;
 import io.lethe.connectors.engine.ConnectorEngine;
+import io.lethe.connectors.engine.JobStatus;
 import io.lethe.connectors.engine.HttpTransport;
 import io.lethe.connectors.engine.VendorCalls;
 import io.lethe.dispatch.DispatchWakeup;
@@ -59,6 +60,8 @@ import io.lethe.api.MailOutboxApi;
 import io.lethe.dispatch.DpoAlerts;
 import io.lethe.dispatch.WebhookCallbacks;
 import io.lethe.api.WebhookCallbackApi;
+import io.lethe.dispatch.VendorJobs;
+import io.lethe.dispatch.VendorQuotas;
 import io.lethe.api.ApiFallback;
 import io.lethe.api.ApiGuard;
 import io.lethe.api.ApiKeyStore;
@@ -173,6 +176,27 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("dispatchWakeup", wakeup);
         outbox.setWakeup(wakeup::wake);
         registry.bind("dpoAlerts", new DpoAlerts(dataSource, mailOutbox, dispatchPolicy.dpoEmail(), clock));
+        // Vendors' asynchronous jobs (routes/jobs.camel.yaml): polled with the engine's pollJob and the "job:" status
+        // operation of the operation each command ran; quotas from that operation's "quota:" (connectors/README.md).
+        VendorJobs.DpoMail dpoMail = VendorJobs.DpoMail.through(mailOutbox, dispatchPolicy.dpoEmail());
+        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, (connectorId, operation, jobId) -> {
+            JobStatus status = engine.pollJob(connectors.enabled(connectorId).orElseThrow(), operation, jobId);
+            return new VendorJobs.JobResult(VendorJobs.State.valueOf(status.state().name()), status.detail(), null);
+        }, command -> connectors.enabled(command.connector()).map(c -> {
+            String operation = Dispatcher.operation(c, command);
+            return operation == null || !c.descriptor().declares(operation) ? null
+                    : c.descriptor().operation(operation).job();
+        }).orElse(null), new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
+                settings.duration("lethe.jobs.max-poll-interval"), settings.duration("lethe.jobs.max-age"),
+                settings.getInt("lethe.jobs.poll-batch")), clock);
+        outbox.setFinishHook(vendorJobs);
+        registry.bind("vendorJobs", vendorJobs);
+        // A quota counts per operation (Segment's two regulation categories are its two operations), in UTC.
+        dispatcher.setQuotas(new VendorQuotas(dataSource, dpoMail, clock), (connectorId, operation) -> connectors
+                .enabled(connectorId).filter(c -> c.descriptor().declares(operation))
+                .map(c -> c.descriptor().operation(operation).quota())
+                .map(q -> new VendorQuotas.Quota(operation, q.ids(), q.per().equals("day") ? VendorQuotas.Per.DAY
+                        : VendorQuotas.Per.MONTH, null)));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),

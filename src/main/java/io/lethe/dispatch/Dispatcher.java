@@ -59,6 +59,15 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
         this.clock = clock;
     }
 
+    private VendorQuotas quotas;
+    private VendorQuotas.Declared declaredQuotas = (connector, operation) -> java.util.Optional.empty();
+
+    /** Vendor quotas (ids per day or month) are counted before each call; what does not fit waits (VendorQuotas). */
+    public void setQuotas(VendorQuotas quotas, VendorQuotas.Declared declared) {
+        this.quotas = quotas;
+        this.declaredQuotas = declared;
+    }
+
     public void setMetrics(DispatchMetrics metrics) {
         this.metrics = metrics;
     }
@@ -111,6 +120,7 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
                     externalIds.getOrDefault(c.subjectId(), List.of()),
                     c.action().equals("rectify") ? changes.apply(c) : Map.of(), c.requestId(), regulation.apply(c)));
         }
+        withinQuota(batch, byOperation);
         try {
             for (Map.Entry<String, List<Target>> group : byOperation.entrySet()) {
                 try {
@@ -127,8 +137,42 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
         exchange.getMessage().setBody(outcomes);
     }
 
+    /**
+     * Commands beyond the vendor's quota for this period are taken out of the batch and wait for the next period
+     * (outcome {@code parked}, the connector parked until then, the DPO told once by {@link VendorQuotas}).
+     */
+    private void withinQuota(Batch batch, Map<String, List<Target>> byOperation) {
+        if (quotas == null) {
+            return;
+        }
+        Map<Long, Command> byId = new HashMap<>();
+        batch.commands().forEach(c -> byId.put(c.id(), c));
+        java.util.Set<Long> allDeferred = new java.util.HashSet<>();
+        for (Map.Entry<String, List<Target>> group : byOperation.entrySet()) {
+            java.util.Optional<VendorQuotas.Quota> quota = declaredQuotas.of(batch.connector(), group.getKey());
+            if (quota.isEmpty()) {
+                continue;
+            }
+            VendorQuotas.Admission admission = quotas.admit(batch.connector(), quota.get(),
+                    group.getValue().stream().map(t -> byId.get(t.commandId())).toList());
+            if (admission.deferred().isEmpty()) {
+                continue;
+            }
+            java.util.Set<Long> deferred = new java.util.HashSet<>();
+            admission.deferred().forEach(c -> deferred.add(c.id()));
+            group.getValue().removeIf(t -> deferred.contains(t.commandId()));
+            allDeferred.addAll(deferred);
+            outbox.park(batch.connector(), admission.nextPeriod(), admission.reason());
+            outbox.reschedule(List.copyOf(deferred), admission.nextPeriod(), "parked", admission.reason(),
+                    admission.deferred().stream().map(c -> entry(c, "parked", null, admission.reason())).toList());
+        }
+        byOperation.values().removeIf(List::isEmpty);
+        // the deferred commands are rescheduled: neither this batch's outcomes nor a failure of its calls are theirs
+        batch.commands().removeIf(c -> allDeferred.contains(c.id()));
+    }
+
     /** The operation a command runs at this connector, or null for a withdrawal the vendor cannot act on. */
-    private static String operation(Connector connector, Command c) {
+    public static String operation(Connector connector, Command c) {
         if (!c.action().equals("opt_out")) {
             return ConnectorDescriptor.ACTION_OPERATIONS.get(c.action());
         }
@@ -174,7 +218,7 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
                 case "awaiting_callback" -> CommandStatus.AWAITING_CALLBACK;
                 default -> CommandStatus.ACTION_REQUIRED;
             };
-            results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data()));
+            results.add(new Outbox.Result(c.id(), status, o.outcome(), o.detail(), o.data(), o.jobId()));
             if (metrics != null) {
                 metrics.outcome(c.connector(), o.outcome());
             }

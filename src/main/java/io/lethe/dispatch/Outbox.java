@@ -85,10 +85,17 @@ public final class Outbox {
         this.afterFinish = afterFinish;
     }
 
-    /** The final word on one command after a vendor call. */
-    public record Result(long commandId, CommandStatus status, String outcome, String detail, String data) {
+    /**
+     * The final word on one command after a vendor call. {@code jobId}: the vendor's asynchronous job that will finish
+     * a {@code submitted} command ({@link VendorJobs} tracks it), else null.
+     */
+    public record Result(long commandId, CommandStatus status, String outcome, String detail, String data, String jobId) {
+        public Result(long commandId, CommandStatus status, String outcome, String detail, String data) {
+            this(commandId, status, outcome, detail, data, null);
+        }
+
         public Result(long commandId, CommandStatus status, String outcome, String detail) {
-            this(commandId, status, outcome, detail, null);
+            this(commandId, status, outcome, detail, null, null);
         }
     }
 
@@ -229,13 +236,28 @@ public final class Outbox {
     }
 
     /**
-     * A finished command without a request has no request to advance, one that needs no person no DPO alert: marked
+     * Told inside the transaction that finishes commands (vendor jobs are recorded with the submission that names
+     * them).
+     */
+    public interface FinishHook {
+        void onFinished(Connection c, List<Command> commands, List<Result> results) throws SQLException;
+    }
+
+    private volatile FinishHook finishHook = (c, commands, results) -> { };
+
+    public void setFinishHook(FinishHook hook) {
+        this.finishHook = hook;
+    }
+
+    /**
+     * A finished command without a request has no request to advance (one with a request waits for the life cycle
+     * again, also when a vendor job finishes it a second time), one that needs no person no DPO alert: marked
      * so at once, the life cycle's sweeps read only the few rows that still wait for them (indexed on the marks).
      */
     private void markNothingToFollow(Connection c, List<Result> results) throws SQLException {
         OffsetDateTime now = now();
         try (PreparedStatement ps = c.prepareStatement("update outbox_command set request_advanced_at = case when"
-                + " request_id is null then ? else request_advanced_at end, dpo_alerted_at = case when"
+                + " request_id is null then ? else null end, dpo_alerted_at = case when"
                 + " status = 'action_required' then null else ? end where id = ?")) {
             for (Result r : results) {
                 ps.setObject(1, now);
@@ -275,6 +297,7 @@ public final class Outbox {
         sealResults(c, commands, results);
         syncLog.append(c, entries);
         touch(c, connector);
+        finishHook.onFinished(c, commands, results);
         // once committed, the requests of these commands take their results (routes/lifecycle.camel.yaml)
         Transactions.afterCommit(() -> handOff(commands));
     }

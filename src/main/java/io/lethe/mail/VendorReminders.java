@@ -27,7 +27,9 @@ public final class VendorReminders {
 
     public int run() {
         return requests.remindSilentVendors(after, (connector, values) ->
-                connectors.enabled(connector).ifPresent(c -> mail.enqueue("vendor-reminder", MailOutbox.Recipient.VENDOR,
+                // only vendors asked by e-mail are reminded; an API vendor's submitted job is polled (VendorJobs)
+                connectors.enabled(connector).filter(c -> c.descriptor().client().transport().equals("mail"))
+                        .ifPresent(c -> mail.enqueue("vendor-reminder", MailOutbox.Recipient.VENDOR,
                         values.get("ref").split("/")[0], email.reminder(c, values))));
     }
 }

@@ -1,6 +1,7 @@
 package io.lethe.demo;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -91,7 +92,10 @@ class DemoSandboxesTest extends HubTestSupport {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             JsonNode request = api.get("/api/v1/requests/" + id, ADMIN_KEY).json();
             assertThat(request.path("status").asText()).isEqualTo("completed");
-            assertThat(request.path("vendors").findValuesAsText("status")).containsOnly("verified");
+            for (JsonNode v : request.path("vendors")) { // the demo's seed people have no externalId: analytics
+                boolean byEmail = List.of("hubspot", "mailchimp", "salesforce").contains(v.path("vendor").asText());
+                assertThat(v.path("status").asText()).as(v.path("vendor").asText()).isEqualTo(byEmail ? "verified" : "skipped");
+            }
             for (String vendor : vendors.urls.keySet()) {
                 assertThat(state(vendor).toString()).as(vendor).doesNotContain("cy@example.com");
             }

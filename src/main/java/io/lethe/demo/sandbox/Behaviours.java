@@ -21,6 +21,10 @@ public final class Behaviours {
         all.put("klaviyo", KlaviyoBehaviour::new);
         all.put("sendgrid", SendGridBehaviour::new);
         all.put("intercom", IntercomBehaviour::new);
+        all.put("segment", SegmentBehaviour::new);
+        all.put("mixpanel", MixpanelBehaviour::new);
+        all.put("amplitude", AmplitudeBehaviour::new);
+        all.put("ga4", Ga4Behaviour::new);
         return all;
     }
 }

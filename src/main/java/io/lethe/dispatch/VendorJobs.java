@@ -1,0 +1,345 @@
+package io.lethe.dispatch;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.lethe.audit.SyncEntry;
+import io.lethe.connectors.VendorException;
+import io.lethe.db.Transactions;
+import io.lethe.notify.MailOutbox;
+import io.lethe.notify.OutgoingMail;
+import io.lethe.register.RegisterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Vendors' asynchronous jobs. A command the vendor answered {@code submitted} with a job id stays open: the job is
+ * recorded (in the transaction that records the submission) and its connector's status operation is polled
+ * ({@code routes/jobs.camel.yaml}) until it says DONE (the commands finish: {@code completed} for erase and export,
+ * {@code delivered} for opt-out, with their sync-log entries, so the request advances as usual) or FAILED (the
+ * commands are {@code action_required}; the life cycle's DPO alert e-mails the DPO once). A running job is polled again
+ * later, each wait twice the last up to {@code maxInterval}; a job older than {@code maxAge} (vendors promise 30
+ * days) keeps being polled and the DPO is told once. Logs name connectors, job ids and counts only.
+ */
+public final class VendorJobs implements Outbox.FinishHook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VendorJobs.class);
+
+    /** What a status poll says. */
+    public enum State { RUNNING, DONE, FAILED }
+
+    /** A status poll's answer; {@code data}: what a finished export job yields (e.g. Mixpanel's file link), or null. */
+    public record JobResult(State state, String detail, String data) {
+        public static JobResult running(String detail) {
+            return new JobResult(State.RUNNING, detail, null);
+        }
+
+        public static JobResult done(String detail) {
+            return new JobResult(State.DONE, detail, null);
+        }
+
+        public static JobResult failed(String detail) {
+            return new JobResult(State.FAILED, detail, null);
+        }
+    }
+
+    /**
+     * Reads a job's status at the vendor: the connector engine's {@code pollJob(connector, statusOperation, jobId)}.
+     * Whole-call failures are thrown as {@link VendorException}.
+     */
+    @FunctionalInterface
+    public interface Poller {
+        JobResult poll(String connectorId, String statusOperation, String jobId);
+    }
+
+    /** The status operation that tracks a command's job: the {@code job:} of the operation it ran, in its file. */
+    @FunctionalInterface
+    public interface StatusOperations {
+        String of(Command command);
+    }
+
+    /** An e-mail to the DPO, queued in the caller's transaction (the hub: the mail queue, {@code MailOutbox}). */
+    @FunctionalInterface
+    public interface DpoMail {
+        void send(Connection c, String kind, String subject, String text) throws SQLException;
+
+        static DpoMail through(MailOutbox mail, String dpoEmail) {
+            return (c, kind, subject, text) -> mail.enqueue(c, kind, MailOutbox.Recipient.DPO, null,
+                    new OutgoingMail(dpoEmail, subject, text));
+        }
+    }
+
+    /** Polling pace and limit (lethe.jobs.*). */
+    public record Settings(Duration firstPoll, Duration maxInterval, Duration maxAge, int pollBatch) {
+    }
+
+    /** One tracked job. */
+    public record Job(long id, String connector, String jobId, String statusOperation, String action, int attempts,
+            Instant createdAt, boolean overdueAlerted) {
+    }
+
+    private final DataSource dataSource;
+    private final Outbox outbox;
+    private final DpoMail mail;
+    private final Poller poller;
+    private final StatusOperations statusOperations;
+    private final Settings settings;
+    private final Clock clock;
+
+    public VendorJobs(DataSource dataSource, Outbox outbox, DpoMail mail, Poller poller,
+            StatusOperations statusOperations, Settings settings, Clock clock) {
+        this.dataSource = dataSource;
+        this.outbox = outbox;
+        this.mail = mail;
+        this.poller = poller;
+        this.statusOperations = statusOperations;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Submitted commands with a job id: one tracked job per (connector, job id, action), in the same transaction. */
+    @Override
+    public void onFinished(Connection c, List<Command> commands, List<Outbox.Result> results) throws SQLException {
+        Map<Long, Command> byId = new HashMap<>();
+        commands.forEach(cmd -> byId.put(cmd.id(), cmd));
+        Map<List<String>, List<Long>> jobs = new LinkedHashMap<>();
+        for (Outbox.Result r : results) {
+            Command cmd = byId.get(r.commandId());
+            if (cmd != null && r.jobId() != null && "submitted".equals(r.outcome())) {
+                String statusOperation = statusOperations.of(cmd);
+                if (statusOperation == null) {
+                    throw new IllegalStateException("connector " + cmd.connector() + " answered a job for "
+                            + cmd.action() + " but declares no status operation for it");
+                }
+                jobs.computeIfAbsent(List.of(cmd.connector(), r.jobId(), cmd.action(), statusOperation),
+                        k -> new ArrayList<>()).add(cmd.id());
+            }
+        }
+        for (Map.Entry<List<String>, List<Long>> job : jobs.entrySet()) {
+            List<String> k = job.getKey();
+            track(c, k.get(0), k.get(1), k.get(3), k.get(2), job.getValue());
+        }
+    }
+
+    private void track(Connection c, String connector, String jobId, String statusOperation, String action,
+            List<Long> commandIds) throws SQLException {
+        OffsetDateTime now = now();
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("insert into vendor_job (connector, job_id, status_operation,"
+                + " action, state, attempts, next_poll_at, created_at) values (?, ?, ?, ?, 'running', 0, ?, ?)",
+                new String[] {"id"})) {
+            ps.setString(1, connector);
+            ps.setString(2, jobId);
+            ps.setString(3, statusOperation);
+            ps.setString(4, action);
+            ps.setObject(5, now.plus(settings.firstPoll()));
+            ps.setObject(6, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into vendor_job_command (job_id, command_id) values (?, ?)")) {
+            for (Long commandId : commandIds) {
+                ps.setLong(1, id);
+                ps.setLong(2, commandId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        LOG.info("Connector {}: job {} tracks {} command(s)", connector, jobId, commandIds.size());
+    }
+
+    /** Timer step: polls every due job once; returns how many were polled. */
+    public int pollDue() {
+        List<Job> due = inTransaction(c -> {
+            List<Job> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, connector, job_id, status_operation, action,"
+                    + " attempts, created_at, overdue_alerted_at from vendor_job where state = 'running'"
+                    + " and next_poll_at <= ? order by next_poll_at, id limit ?")) {
+                ps.setObject(1, now());
+                ps.setInt(2, settings.pollBatch());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getInt(6), rs.getObject(7, OffsetDateTime.class).toInstant(),
+                                rs.getObject(8) != null));
+                    }
+                }
+            }
+            return jobs;
+        });
+        due.forEach(this::poll);
+        return due.size();
+    }
+
+    /** Polls one job and acts on its state. */
+    public void poll(Job job) {
+        JobResult result;
+        try {
+            result = poller.poll(job.connector(), job.statusOperation(), job.jobId());
+        } catch (VendorException.Permanent e) {
+            result = JobResult.failed("status poll refused: " + e.getMessage());
+        } catch (VendorException.LimitExhausted e) {
+            later(job, e.parkFor(), "status poll: " + e.getMessage());
+            return;
+        } catch (VendorException.Transient e) {
+            later(job, e.retryAfter() != null ? e.retryAfter() : backoff(job.attempts() + 1),
+                    "status poll: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            later(job, backoff(job.attempts() + 1), "status poll failed: " + e.getClass().getSimpleName());
+            return;
+        }
+        switch (result.state()) {
+            case DONE -> finish(job, result, true);
+            case FAILED -> finish(job, result, false);
+            default -> later(job, backoff(job.attempts() + 1), result.detail());
+        }
+    }
+
+    /** The wait after {@code attempts} polls: the first poll's wait doubled that many times, capped. */
+    Duration backoff(int attempts) {
+        Duration wait = settings.firstPoll();
+        for (int i = 0; i < attempts && wait.compareTo(settings.maxInterval()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(settings.maxInterval()) > 0 ? settings.maxInterval() : wait;
+    }
+
+    private void later(Job job, Duration wait, String detail) {
+        Instant now = clock.instant();
+        boolean overdue = job.createdAt().plus(settings.maxAge()).isBefore(now);
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update vendor_job set attempts = attempts + 1,"
+                    + " next_poll_at = ?, detail = ? where id = ? and state = 'running'")) {
+                ps.setObject(1, now.plus(wait).atOffset(ZoneOffset.UTC));
+                ps.setString(2, clip(detail));
+                ps.setLong(3, job.id());
+                ps.executeUpdate();
+            }
+            if (overdue && !job.overdueAlerted()) {
+                alertOverdue(c, job, detail);
+            }
+            return null;
+        });
+    }
+
+    private void alertOverdue(Connection c, Job job, String detail) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update vendor_job set overdue_alerted_at = ? where id = ?"
+                + " and overdue_alerted_at is null")) {
+            ps.setObject(1, now());
+            ps.setLong(2, job.id());
+            if (ps.executeUpdate() != 1) {
+                return;
+            }
+        }
+        int commands = commands(c, job.id()).size();
+        mail.send(c, "dpo-job-overdue",
+                "[Lethe] a " + job.connector() + " job has run longer than " + settings.maxAge().toDays() + " days",
+                "The " + job.action() + " job " + job.jobId() + " at connector " + job.connector() + " was submitted on "
+                        + job.createdAt() + " for " + commands + " command(s) and has not finished (last status: "
+                        + detail + ").\n\nThe vendor promises to finish within 30 days. Lethe keeps polling it; its"
+                        + " requests stay in_progress. Ask the vendor, or close the commands by hand.\n"
+                        + "The sync log (GET /api/v1/sync-log?vendor=" + job.connector() + ") has the submission.\n");
+        LOG.warn("Connector {}: job {} is older than {}; the DPO is told", job.connector(), job.jobId(),
+                settings.maxAge());
+    }
+
+    /** Ends the job and its commands in one transaction; a second poller finding it ended does nothing. */
+    private void finish(Job job, JobResult result, boolean done) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update vendor_job set state = ?, finished_at = ?,"
+                    + " attempts = attempts + 1, detail = ? where id = ? and state = 'running'")) {
+                ps.setString(1, done ? "done" : "failed");
+                ps.setObject(2, now());
+                ps.setString(3, clip(result.detail()));
+                ps.setLong(4, job.id());
+                if (ps.executeUpdate() != 1) {
+                    return null;
+                }
+            }
+            List<Command> commands = commands(c, job.id());
+            String outcome = !done ? "failed" : job.action().equals("opt_out") ? "delivered" : "completed";
+            String detail = (done ? "job " : "job failed ") + job.jobId()
+                    + (result.detail() == null ? "" : ": " + result.detail());
+            List<Outbox.Result> results = new ArrayList<>();
+            List<SyncEntry> entries = new ArrayList<>();
+            for (Command cmd : commands) {
+                results.add(new Outbox.Result(cmd.id(), done ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED, outcome, clip(detail),
+                        done && job.action().equals("export") ? result.data() : null));
+                entries.add(SyncEntry.of(cmd.connector(), cmd.subjectId(), cmd.requestId(), cmd.action(),
+                        done ? outcome : "action_required", null, cmd.attempts(),
+                        (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(detail)));
+            }
+            outbox.finish(c, commands, results, entries, job.connector());
+            return null;
+        });
+        if (done) {
+            LOG.info("Connector {}: job {} done", job.connector(), job.jobId());
+        } else {
+            LOG.warn("Connector {}: job {} failed; its commands need action", job.connector(), job.jobId());
+        }
+    }
+
+    private static List<Command> commands(Connection c, long job) throws SQLException {
+        List<Command> commands = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select o.id, o.connector, o.subject_id, o.action, o.purpose,"
+                + " o.event_id, o.request_id, o.attempts from outbox_command o join vendor_job_command j"
+                + " on j.command_id = o.id where j.job_id = ? order by o.id")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    commands.add(new Command(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8)));
+                }
+            }
+        }
+        return commands;
+    }
+
+    /** Jobs still running, per connector (for health views and tests). */
+    public Map<String, Long> running() {
+        return inTransaction(c -> {
+            Map<String, Long> counts = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select connector, count(*) from vendor_job"
+                    + " where state = 'running' group by connector"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    private static String clip(String detail) {
+        return detail == null ? null : detail.substring(0, Math.min(256, detail.length()));
+    }
+
+    private OffsetDateTime now() {
+        return clock.instant().atOffset(ZoneOffset.UTC);
+    }
+
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        try {
+            return Transactions.inTransaction(dataSource, work);
+        } catch (SQLException e) {
+            throw new RegisterException("vendor job tracking failed", e);
+        }
+    }
+}
