@@ -16,6 +16,8 @@ import java.util.List;
 public final class RequestCommands {
 
     private static final String FINISHED = "('done', 'skipped', 'action_required')";
+    /** Finished, or delivered to an in-house receiver whose results come by callback (the request shows submitted). */
+    private static final String ANSWERED = "('done', 'skipped', 'action_required', 'awaiting_callback')";
 
     /** A finished command of a request; {@code sealedResult} is an access export, sealed with the subject's key. */
     public record Finished(long id, String connector, String subjectId, CommandStatus status, String outcome,
@@ -27,7 +29,7 @@ public final class RequestCommands {
         List<Finished> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, status, outcome, detail,"
                 + " sealed_result from outbox_command where request_id = ? and request_advanced_at is null"
-                + " and status in " + FINISHED + " order by id")) {
+                + " and status in " + ANSWERED + " order by id")) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -43,7 +45,7 @@ public final class RequestCommands {
     public List<String> busyConnectors(Connection c, String requestId) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select distinct connector from outbox_command"
-                + " where request_id = ? and status not in " + FINISHED)) {
+                + " where request_id = ? and status not in " + ANSWERED)) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

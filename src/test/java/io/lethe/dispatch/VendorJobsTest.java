@@ -98,6 +98,8 @@ class VendorJobsTest {
             return (VendorJobs.JobResult) answer;
         }, command -> command.connector() + "-status",
                 new VendorJobs.Settings(Duration.ofMinutes(5), Duration.ofHours(6), Duration.ofDays(35), 100), clock);
+        // a stand-in for the subject-key sealing HubConfiguration wires (this test reads no export back)
+        outbox.setResultSealer((c, command, data) -> data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         outbox.setFinishHook((c, commands, results) -> {
             jobs.onFinished(c, commands, results);
             finished.add(List.copyOf(results));
@@ -186,7 +188,7 @@ class VendorJobsTest {
         assertThat(jobs.pollDue()).isEqualTo(1);
 
         assertThat(finished).hasSize(1);
-        assertThat(finished.get(0)).hasSize(500).allMatch(r -> r.status().equals("done")
+        assertThat(finished.get(0)).hasSize(500).allMatch(r -> r.status() == CommandStatus.DONE
                 && r.outcome().equals("completed"));
         assertThat(commandState(commands.get(499).id())).isEqualTo("done/completed");
         assertThat(syncEntries("segment-full", "completed")).isEqualTo(500);
@@ -218,7 +220,7 @@ class VendorJobsTest {
         clock.advance(Duration.ofMinutes(5));
         jobs.pollDue();
         assertThat(finished).hasSize(1);                          // one finish: DpoAlerts mails once for it
-        assertThat(finished.get(0)).hasSize(40).allMatch(r -> r.status().equals("action_required"));
+        assertThat(finished.get(0)).hasSize(40).allMatch(r -> r.status() == CommandStatus.ACTION_REQUIRED);
         assertThat(finished.get(0).get(0).detail()).contains("task-f").contains("FAILURE");
         assertThat(syncEntries("mixpanel", "action_required")).isEqualTo(40);
         clock.advance(Duration.ofDays(1));
