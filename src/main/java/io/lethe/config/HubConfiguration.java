@@ -184,8 +184,12 @@ public class HubConfiguration implements CamelConfiguration {
             return new VendorJobs.JobResult(VendorJobs.State.valueOf(status.state().name()), status.detail(), null);
         }, command -> connectors.enabled(command.connector()).map(c -> {
             String operation = Dispatcher.operation(c, command);
-            return operation == null || !c.descriptor().declares(operation) ? null
-                    : c.descriptor().operation(operation).job();
+            if (operation == null || !c.descriptor().declares(operation)) {
+                return null;
+            }
+            var op = c.descriptor().operation(operation);
+            // the job may be started by the operation's second step (SendGrid: the contacts deletion after the erase job)
+            return op.job() != null || op.then() == null ? op.job() : c.descriptor().operation(op.then()).job();
         }).orElse(null), new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
                 settings.duration("lethe.jobs.max-poll-interval"), settings.duration("lethe.jobs.max-age"),
                 settings.getInt("lethe.jobs.poll-batch")), clock);
