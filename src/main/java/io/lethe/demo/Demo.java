@@ -35,6 +35,10 @@ public final class Demo {
         main.addOverrideProperty("lethe.db.url",
                 "jdbc:h2:file:./data/demo/lethe;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=65536;DB_CLOSE_ON_EXIT=FALSE");
         main.addOverrideProperty("lethe.api-keys", "demo-admin:admin:" + ApiKeys.sha256Hex(adminKey));
+        // the sandboxes' asynchronous jobs finish within seconds: poll them as often
+        main.addOverrideProperty("lethe.jobs.first-poll-after", "10s");
+        main.addOverrideProperty("lethe.jobs.max-poll-interval", "20s");
+        main.addOverrideProperty("lethe.jobs.check-ms", "5000");
 
         console.println();
         console.println("  Lethe demo: vendor sandboxes on loopback, seeded with " + String.join(", ", SEED));

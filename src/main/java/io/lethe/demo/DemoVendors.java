@@ -35,7 +35,8 @@ final class DemoVendors implements AutoCloseable {
         int next = 18084;
         for (Map.Entry<String, Supplier<VendorBehaviour>> e : Behaviours.all().entrySet()) {
             VendorBehaviour behaviour = e.getValue().get();
-            seed.forEach(email -> behaviour.seed(email, null));
+            // analytics tools know people by the subject's externalId: the demo's is the address's local part
+            seed.forEach(email -> behaviour.seed(email, email.substring(0, email.indexOf('@'))));
             int port = fixedPorts ? PORTS.getOrDefault(e.getKey(), next++) : 0;
             SandboxServer server = SandboxServer.start(behaviour, port);
             v.properties.putAll(behaviour.hubSettings(server.baseUrl()));

@@ -40,8 +40,10 @@ public final class PropagationBenchmark {
         // Each vendor's call counter and the moment it first held an address's opt-out.
         List<Probe> all = List.of(new Probe(hubspot::calls, hubspotVendor::optedOutAt),
                 new Probe(mailchimp::calls, mailchimpVendor::optedOutAt), new Probe(salesforce::calls, salesforceVendor::optedOutAt));
+        // Addresses as users have them: 25-64 characters, some of 254 (support/Addresses)
+        List<String> emails = io.lethe.support.Addresses.realistic(people + samples, "bench");
         for (int i = 0; i < people + samples; i++) {
-            String email = "p" + i + "@bench.example.com";
+            String email = emails.get(i);
             hubspotVendor.seed(email, (String) null);
             mailchimpVendor.seed(email, null);
             salesforceVendor.seed(email, null);
@@ -65,7 +67,7 @@ public final class PropagationBenchmark {
             // 1. Latency of a single opt-out when idle: POST until every vendor holds it.
             List<Long> latencies = new ArrayList<>();
             for (int i = people; i < people + samples; i++) {
-                String email = "p" + i + "@bench.example.com";
+                String email = emails.get(i);
                 long t0 = System.currentTimeMillis();
                 api.post("/api/v1/consents", HubProcess.KEY, withdrawal(email));
                 while (all.stream().anyMatch(s -> s.optedOutAt(email) == null)) {
@@ -81,14 +83,14 @@ public final class PropagationBenchmark {
             for (int from = 0; from < people; from += 1000) {
                 StringBuilder b = new StringBuilder("{\"events\":[");
                 for (int i = from; i < Math.min(people, from + 1000); i++) {
-                    b.append(i == from ? "" : ",").append(withdrawal("p" + i + "@bench.example.com"));
+                    b.append(i == from ? "" : ",").append(withdrawal(emails.get(i)));
                 }
                 api.post("/api/v1/consents/batch", HubProcess.KEY, b.append("]}").toString());
             }
             long ingested = System.currentTimeMillis() - t0;
             for (Probe s : all) {
                 for (int i = 0; i < people; i++) {
-                    while (s.optedOutAt("p" + i + "@bench.example.com") == null) {
+                    while (s.optedOutAt(emails.get(i)) == null) {
                         Thread.sleep(20);
                     }
                 }
