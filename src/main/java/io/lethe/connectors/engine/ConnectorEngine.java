@@ -175,14 +175,19 @@ public final class ConnectorEngine implements StateReader {
         }
         DocumentContext doc = JsonPaths.parse(r.answer().body());
         List<String> states = JsonPaths.texts(doc, op.response().status());
+        // vendors' own words ("done", "FINISHED") reach the sync log only as upper-case codes
         if (!states.isEmpty() && states.stream().allMatch(op.response().done()::contains)) {
-            return new JobStatus(JobStatus.State.DONE, VendorText.code(states.get(0)));
+            return new JobStatus(JobStatus.State.DONE, code(states.get(0)));
         }
         if (states.stream().anyMatch(op.response().failedStates()::contains)) {
-            return new JobStatus(JobStatus.State.FAILED, VendorText.code(
+            return new JobStatus(JobStatus.State.FAILED, code(
                     states.stream().filter(op.response().failedStates()::contains).findFirst().orElse("")));
         }
-        return new JobStatus(JobStatus.State.RUNNING, states.isEmpty() ? "" : VendorText.code(states.get(0)));
+        return new JobStatus(JobStatus.State.RUNNING, states.isEmpty() ? "" : code(states.get(0)));
+    }
+
+    private static String code(String vendorWord) {
+        return VendorText.code(vendorWord.toUpperCase(java.util.Locale.ROOT));
     }
 
     Hook hook(String name) {
