@@ -74,22 +74,27 @@ public final class RequestLifecycle implements MailOutbox.Listener {
         Instant now = clock.instant();
         return Sql.transaction(dataSource, "advancing request " + requestId, c -> {
             store.lock(c, requestId); // the route and the sweep may both come: one takes, the other finds nothing
-            List<Finished> untaken = commands.untaken(c, requestId);
-            if (untaken.isEmpty() || store.find(c, requestId).isEmpty()) {
-                return false;
-            }
-            Set<String> busy = Set.copyOf(commands.busyConnectors(c, requestId));
-            Map<String, List<Finished>> byConnector = new LinkedHashMap<>();
-            untaken.stream().filter(f -> !busy.contains(f.connector()))
-                    .forEach(f -> byConnector.computeIfAbsent(f.connector(), k -> new ArrayList<>()).add(f));
-            List<Long> taken = new ArrayList<>();
-            for (Map.Entry<String, List<Finished>> e : byConnector.entrySet()) {
-                take(c, requestId, e.getKey(), e.getValue(), now);
-                e.getValue().forEach(f -> taken.add(f.id()));
-            }
-            commands.markTaken(c, taken, now);
-            return finishIfAnswered(c, requestId);
+            return takeUntaken(c, requestId, now) && finishIfAnswered(c, requestId);
         });
+    }
+
+    /** Takes the request's finished, untaken commands' results; false when there was nothing to take. */
+    private boolean takeUntaken(Connection c, String requestId, Instant now) throws SQLException {
+        List<Finished> untaken = commands.untaken(c, requestId);
+        if (untaken.isEmpty() || store.find(c, requestId).isEmpty()) {
+            return false;
+        }
+        Set<String> busy = Set.copyOf(commands.busyConnectors(c, requestId));
+        Map<String, List<Finished>> byConnector = new LinkedHashMap<>();
+        untaken.stream().filter(f -> !busy.contains(f.connector()))
+                .forEach(f -> byConnector.computeIfAbsent(f.connector(), k -> new ArrayList<>()).add(f));
+        List<Long> taken = new ArrayList<>();
+        for (Map.Entry<String, List<Finished>> e : byConnector.entrySet()) {
+            take(c, requestId, e.getKey(), e.getValue(), now);
+            e.getValue().forEach(f -> taken.add(f.id()));
+        }
+        commands.markTaken(c, taken, now);
+        return true;
     }
 
     private void take(Connection c, String requestId, String connector, List<Finished> results, Instant now)
@@ -136,6 +141,8 @@ public final class RequestLifecycle implements MailOutbox.Listener {
         Instant now = clock.instant();
         return Sql.transaction(dataSource, "recording a vendor's reply", c -> {
             store.lock(c, requestId);
+            // a quick reply (a bounce) may come before the life cycle took the e-mail's dispatch result: take it first
+            takeUntaken(c, requestId, now);
             Optional<DataSubjectRequest> r = store.find(c, requestId);
             boolean waiting = r.isPresent() && r.get().status() == RequestStatus.IN_PROGRESS && r.get().vendors().stream()
                     .anyMatch(v -> v.vendor().equals(connector) && v.status().equals("submitted"));
