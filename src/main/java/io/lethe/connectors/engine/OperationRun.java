@@ -198,7 +198,14 @@ final class OperationRun {
     private void send(Operation operation, List<String> keys, Map<String, Object> scope,
             List<Map<String, Object>> records) {
         if (operation.hook() != null) {
-            scope.put("hook", engine.hook(operation.hook()).body(connector, operation, scope));
+            Object body = engine.hook(operation.hook()).body(connector, operation, scope);
+            if (body instanceof java.util.Collection<?> items && items.isEmpty()) {
+                // nothing of these people's records carries what the operation changes (e.g. no Individual for an
+                // Individual-only purpose): no call, and the vendor holds nothing to act on
+                keys.forEach(k -> seen.get(k).notFound = true);
+                return;
+            }
+            scope.put("hook", body);
         }
         VendorCall call = CallBuilder.build(connector, operation, scope);
         VendorCalls.Result r = calls.call(connector, operation, call, targetsOf(keys));

@@ -71,6 +71,19 @@ abstract class SalesforceConnectorTest extends SalesforceHub {
     }
 
     @Test
+    void an_individual_only_purpose_of_a_person_without_an_individual_changes_nothing_and_says_so() {
+        String email = "evangeline.no-individual@customers.example-company.co.uk";
+        org.addContact(email, false);
+        int patches = sandbox.requests("PATCH", API + "/composite/sobjects").size();
+
+        String subjectId = withdraw(email, "sms_marketing");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(syncLog(subjectId).findValuesAsText("outcome")).containsExactly("not_found"));
+        assertThat(sandbox.requests("PATCH", API + "/composite/sobjects")).hasSize(patches);
+    }
+
+    @Test
     void an_erasure_deletes_every_contact_and_lead_and_is_verified_by_reading_back() {
         String email = "christophe.erased-person@subsidiary.example-holding-group.de";
         consent(email);
