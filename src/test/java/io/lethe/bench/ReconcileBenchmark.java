@@ -23,7 +23,6 @@ import io.lethe.audit.SyncLog;
 import io.lethe.connectors.Connector;
 import io.lethe.connectors.Connectors;
 import io.lethe.connectors.DescriptorValidator;
-import io.lethe.connectors.VendorAdapter;
 import io.lethe.connectors.VendorContact;
 import io.lethe.db.Database;
 import io.lethe.dispatch.Outbox;
