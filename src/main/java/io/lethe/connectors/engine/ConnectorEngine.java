@@ -186,6 +186,20 @@ public final class ConnectorEngine implements StateReader {
         return new JobStatus(JobStatus.State.RUNNING, states.isEmpty() ? "" : code(states.get(0)));
     }
 
+    /**
+     * A queued deletion read back later ({@code verifyLater}): the commands (of these targets) whose person the
+     * read-back operation still finds. Whole-call failures are thrown as {@link io.lethe.connectors.VendorException}.
+     */
+    public Set<Long> stillPresent(Connector connector, String readBack, List<Target> targets) {
+        List<Target> work = targets.stream().filter(t -> !t.identities(connector.descriptor().identity()).isEmpty())
+                .toList();
+        if (work.isEmpty()) {
+            return Set.of();
+        }
+        Operation op = connector.descriptor().operation("erase");
+        return new OperationRun(this, calls, connector, op, work).stillPresent(readBack);
+    }
+
     private static String code(String vendorWord) {
         return VendorText.code(vendorWord.toUpperCase(java.util.Locale.ROOT));
     }

@@ -29,6 +29,9 @@ final class OperationRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The job id of a deletion verified later: one per command, never the vendor's (it gives none). */
+    static final String READ_BACK_JOB = "read-back-";
+
     /** What the vendor said about one identity so far. */
     private static final class Seen {
         boolean found;
@@ -107,7 +110,7 @@ final class OperationRun {
                 finished.addAll(chunk);
             }
             if (!op.readBack().isEmpty()) {
-                readBack(keys.stream().filter(k -> seen.get(k).found && seen.get(k).jobId == null
+                readBack(op.readBack(), keys.stream().filter(k -> seen.get(k).found && seen.get(k).jobId == null
                         && !seen.get(k).accepted).toList());
             }
         } catch (VendorException failure) {
@@ -326,12 +329,27 @@ final class OperationRun {
         return records;
     }
 
+    /**
+     * A later read-back on its own ({@code verifyLater}): runs the named read-back operation for every target's
+     * identities and answers the commands whose person the vendor still returns.
+     */
+    Set<Long> stillPresent(String readBack) {
+        readBack(List.of(readBack), new ArrayList<>(sent.keySet()));
+        Set<Long> present = new LinkedHashSet<>();
+        for (Target t : targets) {
+            if (t.identities(kind).stream().anyMatch(i -> seen.get(i.toLowerCase(Locale.ROOT)).stillPresent)) {
+                present.add(t.commandId());
+            }
+        }
+        return present;
+    }
+
     /** After acting: the identities a read-back still finds are still present; the others are verified gone. */
-    private void readBack(List<String> keys) {
+    private void readBack(List<String> names, List<String> keys) {
         if (keys.isEmpty()) {
             return;
         }
-        for (String name : op.readBack()) {
+        for (String name : names) {
             Operation back = connector.descriptor().operation(name);
             engine.ran(connector, back.name());
             for (List<String> chunk : chunks(keys, back.batchMax())) {
@@ -505,6 +523,10 @@ final class OperationRun {
                 }
                 if (all.stream().anyMatch(s -> s.stillPresent)) {
                     yield TargetOutcome.of(t.commandId(), "still_present", code, title + " still returns the person");
+                }
+                if (op.verifyLater() != null) { // queued at the vendor: VendorJobs reads it back later
+                    yield TargetOutcome.submitted(t.commandId(), code, title + " queued the deletion; read back later",
+                            READ_BACK_JOB + t.commandId());
                 }
                 yield !op.readBack().isEmpty() && !readBackPending
                         ? TargetOutcome.of(t.commandId(), "verified", code, "erased; read-back finds nothing")
