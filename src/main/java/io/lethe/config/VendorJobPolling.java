@@ -52,7 +52,7 @@ final class VendorJobPolling implements VendorJobs.Poller, VendorJobs.StatusOper
     }
 
     @Override
-    public VendorJobs.JobResult readBack(String connectorId, String readBackOperation, List<Command> commands) {
+    public Set<Long> stillPresent(String connectorId, String readBackOperation, List<Command> commands) {
         Connector connector = connectors.enabled(connectorId).orElseThrow();
         List<String> subjects = commands.stream().map(Command::subjectId).toList();
         String kind = connector.descriptor().identity();
@@ -63,8 +63,11 @@ final class VendorJobPolling implements VendorJobs.Poller, VendorJobs.StatusOper
         List<Target> targets = commands.stream().map(c -> new Target(c.id(), c.subjectId(), c.action(), c.purpose(),
                 emails.getOrDefault(c.subjectId(), List.of()), externalIds.getOrDefault(c.subjectId(), List.of()),
                 Map.of(), c.requestId(), null)).toList();
-        Set<Long> present = engine.stillPresent(connector, readBackOperation, targets);
-        return present.isEmpty() ? VendorJobs.JobResult.done("GONE") : VendorJobs.JobResult.running("STILL_PRESENT");
+        Set<Long> present = new java.util.LinkedHashSet<>();
+        for (String operation : readBackOperation.split(",")) {
+            present.addAll(engine.stillPresent(connector, operation, targets));
+        }
+        return present;
     }
 
     @Override
@@ -86,7 +89,9 @@ final class VendorJobPolling implements VendorJobs.Poller, VendorJobs.StatusOper
             }
             // the job may be started by the operation's second step (SendGrid: the contacts deletion after the erase job)
             String job = op.job() != null || op.then() == null ? op.job() : c.descriptor().operation(op.then()).job();
-            return job == null ? null : VendorJobs.Tracking.status(job);
+            // the operation's read-back, skipped at dispatch for people whose job was still running, runs after it
+            return job == null ? null : VendorJobs.Tracking.status(job, op.readBack().isEmpty() ? null
+                    : String.join(",", op.readBack()));
         }).orElse(null);
     }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -68,9 +69,9 @@ public final class VendorJobs implements Outbox.FinishHook {
     public interface Poller {
         JobResult poll(String connectorId, String statusOperation, String jobId);
 
-        /** A read-back job: DONE when the vendor no longer finds any of the commands' people, else RUNNING. */
-        default JobResult readBack(String connectorId, String readBackOperation, List<Command> commands) {
-            throw new UnsupportedOperationException(connectorId + " has no read-back jobs");
+        /** A read-back: the commands whose person the vendor's read-back operation still finds. */
+        default Set<Long> stillPresent(String connectorId, String readBackOperation, List<Command> commands) {
+            throw new UnsupportedOperationException(connectorId + " has no read-backs");
         }
     }
 
@@ -87,17 +88,22 @@ public final class VendorJobs implements Outbox.FinishHook {
     }
 
     /**
-     * How a job is polled: a vendor status operation with the doubling waits of {@link Settings} (durations null), or
-     * a read-back ({@code verifyLater}) first after {@code firstPoll}, then every {@code every}, given up after
-     * {@code giveUpAfter}.
+     * How a job is polled: a vendor status operation with the doubling waits of {@link Settings} (durations null),
+     * and once it is done the read-back {@code afterDone} (or null: none); or a read-back ({@code verifyLater}) first
+     * after {@code firstPoll}, then every {@code every}, given up after {@code giveUpAfter}.
      */
-    public record Tracking(String operation, Duration firstPoll, Duration every, Duration giveUpAfter) {
+    public record Tracking(String operation, Duration firstPoll, Duration every, Duration giveUpAfter,
+            String afterDone) {
         public static Tracking status(String operation) {
-            return new Tracking(operation, null, null, null);
+            return new Tracking(operation, null, null, null, null);
+        }
+
+        public static Tracking status(String operation, String afterDone) {
+            return new Tracking(operation, null, null, null, afterDone);
         }
 
         public static Tracking readBack(String operation, Duration after, Duration every, Duration until) {
-            return new Tracking(operation, after, every, until);
+            return new Tracking(operation, after, every, until, null);
         }
 
         boolean isReadBack() {
@@ -236,10 +242,18 @@ public final class VendorJobs implements Outbox.FinishHook {
     /** Polls one job and acts on its state. */
     public void poll(Job job) {
         JobResult result;
+        Set<Long> present = null;
         try {
-            result = job.isReadBack()
-                    ? poller.readBack(job.connector(), job.statusOperation(), inTransaction(c -> commands(c, job.id())))
-                    : poller.poll(job.connector(), job.statusOperation(), job.jobId());
+            if (job.isReadBack()) {
+                present = poller.stillPresent(job.connector(), job.statusOperation(), commandsOf(job));
+                result = present.isEmpty() ? JobResult.done("GONE") : JobResult.running("STILL_PRESENT");
+            } else {
+                result = poller.poll(job.connector(), job.statusOperation(), job.jobId());
+                String afterDone = result.state() == State.DONE ? afterDone(job) : null;
+                if (afterDone != null) { // the job is done: what does the vendor still hold?
+                    present = poller.stillPresent(job.connector(), afterDone, commandsOf(job));
+                }
+            }
         } catch (VendorException.Permanent e) {
             result = JobResult.failed("status poll refused: " + e.getMessage());
         } catch (VendorException.LimitExhausted e) {
@@ -257,10 +271,21 @@ public final class VendorJobs implements Outbox.FinishHook {
             result = JobResult.failed("still present after " + Duration.between(job.createdAt(), job.giveUpAt()));
         }
         switch (result.state()) {
-            case DONE -> finish(job, result, true);
-            case FAILED -> finish(job, result, false);
+            case DONE -> finish(job, result, true, present);
+            case FAILED -> finish(job, result, false, null);
             default -> later(job, job.isReadBack() ? job.every() : backoff(job.attempts() + 1), result.detail());
         }
+    }
+
+    private List<Command> commandsOf(Job job) {
+        return inTransaction(c -> commands(c, job.id()));
+    }
+
+    /** The read-back the commands' operation declares after its job, from the connector file (null: none). */
+    private String afterDone(Job job) {
+        List<Command> commands = commandsOf(job);
+        Tracking how = commands.isEmpty() ? null : statusOperations.tracking(commands.get(0));
+        return how == null ? null : how.afterDone();
     }
 
     /** The wait after {@code attempts} polls: the first poll's wait doubled that many times, capped. */
@@ -311,8 +336,11 @@ public final class VendorJobs implements Outbox.FinishHook {
                 settings.maxAge());
     }
 
-    /** Ends the job and its commands in one transaction; a second poller finding it ended does nothing. */
-    private void finish(Job job, JobResult result, boolean done) {
+    /**
+     * Ends the job and its commands in one transaction; a second poller finding it ended does nothing. A command in
+     * {@code stillPresent} (read back after a done job) needs a person: the vendor still holds its person.
+     */
+    private void finish(Job job, JobResult result, boolean done, Set<Long> stillPresent) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("update vendor_job set state = ?, finished_at = ?,"
                     + " attempts = attempts + 1, detail = ? where id = ? and state = 'running'")) {
@@ -325,19 +353,24 @@ public final class VendorJobs implements Outbox.FinishHook {
                 }
             }
             List<Command> commands = commands(c, job.id());
-            String outcome = !done ? "failed" : job.action().equals("opt_out") ? "delivered"
-                    : job.isReadBack() ? "verified" : "completed";
+            boolean readBack = job.isReadBack() || stillPresent != null;
             String what = job.isReadBack() ? (done ? "read back later: gone" : "read-back gave up")
-                    : (done ? "job " : "job failed ") + job.jobId();
+                    : (done ? "job " : "job failed ") + job.jobId() + (done && readBack ? ", read back: gone" : "");
             String detail = what + (result.detail() == null ? "" : ": " + result.detail());
             List<Outbox.Result> results = new ArrayList<>();
             List<SyncEntry> entries = new ArrayList<>();
             for (Command cmd : commands) {
-                results.add(new Outbox.Result(cmd.id(), done ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED, outcome, clip(detail),
-                        done && job.action().equals("export") ? result.data() : null));
+                boolean present = done && stillPresent != null && stillPresent.contains(cmd.id());
+                boolean ok = done && !present;
+                String outcome = present ? "still_present" : !done ? "failed" : job.action().equals("opt_out")
+                        ? "delivered" : readBack ? "verified" : "completed";
+                String text = present ? "job " + job.jobId() + " done, but the read-back still finds the person"
+                        : detail;
+                results.add(new Outbox.Result(cmd.id(), ok ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED,
+                        outcome, clip(text), ok && job.action().equals("export") ? result.data() : null));
                 entries.add(SyncEntry.of(cmd.connector(), cmd.subjectId(), cmd.requestId(), cmd.action(),
-                        done ? outcome : "action_required", null, cmd.attempts(),
-                        (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(detail)));
+                        ok ? outcome : "action_required", null, cmd.attempts(),
+                        (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(text)));
             }
             outbox.finish(c, commands, results, entries, job.connector());
             return null;

@@ -102,11 +102,11 @@ class VendorJobsTest {
             }
 
             @Override
-            public VendorJobs.JobResult readBack(String connector, String operation, List<Command> commands) {
+            public java.util.Set<Long> stillPresent(String connector, String operation, List<Command> commands) {
                 polls.incrementAndGet();
                 assertThat(operation).isEqualTo("readBack");
-                return commands.stream().anyMatch(c -> stillHeld.contains(c.id()))
-                        ? VendorJobs.JobResult.running("STILL_PRESENT") : VendorJobs.JobResult.done("GONE");
+                return commands.stream().map(Command::id).filter(stillHeld::contains)
+                        .collect(java.util.stream.Collectors.toSet());
             }
         };
         // "braze": a queued deletion read back after 5 minutes, every 10, given up after 2 days (its verifyLater)
@@ -118,9 +118,13 @@ class VendorJobsTest {
 
             @Override
             public VendorJobs.Tracking tracking(Command command) {
-                return command.connector().equals("braze") ? VendorJobs.Tracking.readBack("readBack",
-                        Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofDays(2))
-                        : VendorJobs.Tracking.status(of(command));
+                return switch (command.connector()) {
+                    case "braze" -> VendorJobs.Tracking.readBack("readBack", Duration.ofMinutes(5),
+                            Duration.ofMinutes(10), Duration.ofDays(2));
+                    // "sendgrid": its contacts job, then the erase operation's read-back
+                    case "sendgrid" -> VendorJobs.Tracking.status("sendgrid-status", "readBack");
+                    default -> VendorJobs.Tracking.status(of(command));
+                };
             }
         };
         jobs = new VendorJobs(ds, outbox, mail, poller, operations,
@@ -336,6 +340,26 @@ class VendorJobsTest {
         clock.advance(Duration.ofDays(1));
         jobs.pollDue();
         assertThat(polls.get()).isEqualTo(polled);                // given up: never read back again
+    }
+
+    @Test
+    void aDoneJobIsReadBackWhereTheOperationDeclaresItVerifiedOrStillPresent() throws Exception {
+        List<Command> commands = claim("sendgrid", "erase", 3);
+        submit(commands, "contacts-job");
+        stillHeld.add(commands.get(2).id());
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(jobs.pollDue()).isEqualTo(1);                  // running: no read-back yet
+        assertThat(polls.get()).isEqualTo(1);
+        vendor.put("contacts-job", VendorJobs.JobResult.done("COMPLETED"));
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(jobs.pollDue()).isEqualTo(1);
+        assertThat(polls.get()).isEqualTo(3);                     // the status, then the read-back
+        assertThat(commandState(commands.get(0).id())).isEqualTo("done/verified");
+        assertThat(commandState(commands.get(1).id())).isEqualTo("done/verified");
+        assertThat(commandState(commands.get(2).id())).isEqualTo("action_required/still_present");
+        assertThat(finished).hasSize(1);                          // one finish: DpoAlerts mails once for it
+        assertThat(syncEntries("sendgrid", "verified")).isEqualTo(2);
+        assertThat(jobs.running()).doesNotContainKey("sendgrid");
     }
 
     /** Each command queued at the vendor with its own read-back job (what OperationRun answers for verifyLater). */

@@ -111,6 +111,10 @@ class ConnectorContractTest extends HubTestSupport {
                         assertThat(engine.pollJob(connector, job, o.jobId()).state()).isEqualTo(JobStatus.State.DONE);
                     }
                 }
+                // the operation's read-back runs once the job is done (what VendorJobs does): nobody left
+                for (String readBack : d.operation(operation).readBack()) {
+                    assertThat(engine.stillPresent(connector, readBack, these)).as(id + " " + readBack).isEmpty();
+                }
             }
             // A deletion the vendor only queues is read back later: still found now, gone once the queue has run.
             var verifyLater = d.operation(operation).verifyLater();

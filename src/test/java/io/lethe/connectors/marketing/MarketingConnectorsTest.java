@@ -73,6 +73,8 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
             p.put("lethe." + vendor + ".verify-every", "PT1S");
         }
         p.put("lethe.jobs.check-ms", "200");
+        p.put("lethe.jobs.first-poll-after", "1s");
+        p.put("lethe.jobs.max-poll-interval", "1s");
         for (SandboxServer s : List.of(brazeServer, klaviyoServer, sendgridServer, intercomServer)) {
             p.putAll(s.behaviour().hubSettings(s.baseUrl()));
         }
@@ -211,13 +213,33 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
         assertThat(braze.users(email)).isEmpty();
         assertThat(klaviyo.profile(email)).isNull();
         assertThat(sendgrid.hasContact(email)).isFalse();
+        // SendGrid: its contacts job done, the contacts search read back (the erase job has no status endpoint).
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(vendorStatus(id, "braze")).isEqualTo("verified");
             assertThat(vendorStatus(id, "klaviyo")).isEqualTo("verified");
+            assertThat(vendorStatus(id, "sendgrid")).isEqualTo("verified");
+            assertThat(request(id).path("status").asText()).isEqualTo("completed");
         });
+        assertThat(sendgridServer.requests("POST", "/v3/marketing/contacts/search/identifiers/email"))
+                .hasSizeGreaterThanOrEqualTo(2);                  // the look-up before, the read-back after
         // A Braze read-back asks by the address, in the body (never in the URI).
         assertThat(brazeServer.requests("POST", "/users/export/ids").get(0).bodyText()).contains(email);
         assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_sendgrid_erasure_of_an_address_without_a_contact_is_read_back_at_once() {
+        String email = Addresses.realistic(13, "no-contact").get(12);
+        braze.seed(email, null);
+        grant(email);
+        String id = file("erasure", email, "");
+        // SendGrid holds no contact for it: the erase job, then the contacts search finds nothing (404).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(vendorStatus(id, "sendgrid")).isEqualTo("verified"));
+        assertThat(sendgridServer.requests("POST", "/v3/recipients/erasejob")).hasSize(1);
+        assertThat(sendgridServer.requests("DELETE", "/v3/marketing/contacts")).isEmpty();
+        braze.completeJobs();
+        klaviyo.completeJobs();
     }
 
     @Test
