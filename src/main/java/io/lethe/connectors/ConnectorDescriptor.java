@@ -73,7 +73,7 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
 
     public record Response(List<Integer> notFound, String found, String failed, String failedRecords, String items,
             String identity, Map<String, String> capture, State state, String job, String status, List<String> done,
-            List<String> failedStates, Results results, List<Integer> accepted) {
+            List<String> failedStates, Results results, List<Integer> accepted, String data) {
     }
 
     /** Per-command results (in-house receivers): items, and inside each the command id, status and data. */

@@ -53,7 +53,7 @@ final class DescriptorReader {
             "itemsMax", "mail", "quota", "verifyLater", "groupBy");
     static final Set<String> REQUEST_KEYS = Set.of("method", "path", "query", "headers", "body", "contentType");
     static final Set<String> RESPONSE_KEYS = Set.of("notFound", "found", "failed", "failedRecords", "items",
-            "identity", "capture", "state", "job", "status", "done", "results", "accepted");
+            "identity", "capture", "state", "job", "status", "done", "results", "accepted", "data");
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     /** What an operation's calls may be split by: a call never mixes two values of it. */
     static final Set<String> GROUP_BY = Set.of("regulation");
@@ -342,7 +342,7 @@ final class DescriptorReader {
         return new Response(List.copyOf(notFound), n.path("found").asText(null), failedPath,
                 n.path("failedRecords").asText(null), n.path("items").asText(null), n.path("identity").asText(null),
                 capture, state, n.path("job").asText(null), n.path("status").asText(null), texts(n.path("done")),
-                failedStates, results, List.copyOf(accepted));
+                failedStates, results, List.copyOf(accepted), n.path("data").asText(null));
     }
 
     private Map<String, String> strings(JsonNode node, String field) {

@@ -146,6 +146,34 @@ class AnalyticsVendorsTest extends HubTestSupport {
     }
 
     @Test
+    void anAccessRequestCarriesMixpanelsExportFileLinkIntoTheAccessPackage() throws Exception {
+        String email = Addresses.realistic(2, "analytics-access").get(1);
+        person(email, "crm-access-000512");
+        String id = file("access", "gdpr", email, "");
+        awaitSubmitted(id, "mixpanel");
+        completeAllJobs();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+        assertThat(vendorStatus(id, "mixpanel")).isEqualTo("completed");
+        JsonNode records = api.get("/api/v1/requests/" + id + "/export", ADMIN_KEY).json()
+                .path("vendors").path("mixpanel").path("records");
+        String link = records.asText();
+        assertThat(link).contains("/api/app/_exports/");
+        mixpanelSpec.assertNoViolations();                        // the hub's calls (the file is fetched by people)
+        // the link is Mixpanel's file of this one person (one retrieval task per person)
+        var client = java.net.http.HttpClient.newHttpClient();
+        var get = java.net.http.HttpRequest.newBuilder(java.net.URI.create(link + "?token=mp-project"))
+                .header("Authorization", "Bearer mp-oauth").build();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> { // the sandbox allows one call a second
+            var file = client.send(get, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(file.statusCode()).isEqualTo(200);
+            assertThat(file.body()).contains("crm-access-000512");
+        });
+        // the sync log holds no link (the file is personal data)
+        assertThat(api.get("/api/v1/sync-log?requestId=" + id, COMPLIANCE_KEY).body()).doesNotContain("_exports");
+    }
+
+    @Test
     void anErasureStaysInProgressUntilEveryVendorsJobHasFinished() throws Exception {
         String email = Addresses.realistic(1, "analytics-erase").get(0);
         person(email, "crm-erase-000417");
