@@ -415,7 +415,7 @@ final class OperationRun {
         if (keys.size() == 1) {
             scope.put("identity", identities.get(0));
             Target t = owners.get(0);
-            scope.put("changes", t.changes());
+            scope.put("changes", withName(t.changes(), records.size() == 1 ? records.get(0) : null));
             scope.put("subjectId", t.subjectId());
             scope.put("purpose", t.purpose());
             if (records.size() == 1) {
@@ -423,6 +423,32 @@ final class OperationRun {
             }
         }
         return scope;
+    }
+
+    /**
+     * A rectification's changes plus {@code name}, the full name for vendors that keep one name field (Intercom):
+     * the parts given, a part not given kept from the record's captured {@code name} (its last word is the last
+     * name). No name part given: the changes as they are.
+     */
+    static Map<String, String> withName(Map<String, String> changes, Map<String, Object> record) {
+        String first = changes.get("firstName");
+        String last = changes.get("lastName");
+        if (first == null && last == null) {
+            return changes;
+        }
+        Object held = record == null ? null : record.get("name");
+        String current = held == null ? "" : String.valueOf(held).strip();
+        int cut = current.lastIndexOf(' ');
+        if (first == null) {
+            first = cut > 0 ? current.substring(0, cut).strip() : current; // one word held: taken as the first name
+        }
+        if (last == null && cut > 0) {
+            last = current.substring(cut + 1);
+        }
+        Map<String, String> out = new LinkedHashMap<>(changes);
+        out.put("name", String.join(" ", java.util.stream.Stream.of(first, last).filter(p -> p != null
+                && !p.isBlank()).toList()));
+        return out;
     }
 
     private static Map<String, Object> targetView(Target t) {

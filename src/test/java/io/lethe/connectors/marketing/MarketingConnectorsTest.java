@@ -263,6 +263,7 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
         String email = Addresses.realistic(7, "rectify").get(6);
         seedEverywhere(email);
         grant(email);
+        intercom.contacts(email).get(0).name = "Anna Maria Kowalska";
         String id = file("rectification", email, ", \"changes\": {\"lastName\": \"Łukasiewicz\", \"phone\": \"+4915112345678\"}");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -271,6 +272,8 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
         assertThat(klaviyo.profile(email).lastName).isEqualTo("Łukasiewicz");
         assertThat(sendgrid.contactByEmail(email).lastName).isEqualTo("Łukasiewicz");
         assertThat(intercom.contacts(email).get(0).phone).isEqualTo("+4915112345678");
+        // Intercom keeps one name: the new last name, the first names kept from the contact's current name
+        assertThat(intercom.contacts(email).get(0).name).isEqualTo("Anna Maria Łukasiewicz");
         assertThat(brazeServer.requests("POST", "/users/track").get(0).bodyText()).contains("Łukasiewicz");
         assertThat(klaviyoServer.requests().stream().anyMatch(r -> r.method().equals("PATCH")
                 && r.bodyText().contains("Łukasiewicz"))).isTrue();
