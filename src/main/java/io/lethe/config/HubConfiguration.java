@@ -185,12 +185,13 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.getInt("lethe.jobs.poll-batch")), clock);
         outbox.setFinishHook(vendorJobs);
         registry.bind("vendorJobs", vendorJobs);
-        // A quota counts per operation (Segment's two regulation categories are its two operations), in UTC.
+        // A quota counts per operation (Segment's two regulation categories are its two operations), its days and
+        // months in the vendor's declared time zone (quota.timezone, UTC by default).
         dispatcher.setQuotas(new VendorQuotas(dataSource, dpoMail, clock), (connectorId, operation) -> connectors
                 .enabled(connectorId).filter(c -> c.descriptor().declares(operation))
                 .map(c -> c.descriptor().operation(operation).quota())
                 .map(q -> new VendorQuotas.Quota(operation, q.ids(), q.per().equals("day") ? VendorQuotas.Per.DAY
-                        : VendorQuotas.Per.MONTH, null)));
+                        : VendorQuotas.Per.MONTH, java.time.ZoneId.of(q.timezone()))));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),
