@@ -93,7 +93,7 @@ final class OperationRun {
     List<TargetOutcome> run() {
         List<String> keys = new ArrayList<>(sent.keySet());
         try {
-            for (List<String> chunk : chunks(keys, op.batchMax())) {
+            for (List<String> chunk : grouped(keys)) {
                 for (Object each : eachValues(connector, op)) {
                     actOn(op, chunk, each);
                 }
@@ -123,6 +123,25 @@ final class OperationRun {
             throw new OperationFailed(done, failure);
         }
         return targets.stream().map(t -> outcome(t, false)).toList();
+    }
+
+    /**
+     * The identities in calls of at most {@code batchMax}; with {@code groupBy: regulation} a call never mixes two
+     * regulations (Mixpanel's compliance_type is one per call, taken from the call's commands).
+     */
+    private List<List<String>> grouped(List<String> keys) {
+        if (op.groupBy() == null) {
+            return chunks(keys, op.batchMax());
+        }
+        Map<String, List<String>> byRegulation = new LinkedHashMap<>();
+        for (String key : keys) {
+            Target owner = targetsByKey.get(key).get(0);
+            String regulation = owner.regulation() == null ? "GDPR" : owner.regulation().toUpperCase(Locale.ROOT);
+            byRegulation.computeIfAbsent(regulation, r -> new ArrayList<>()).add(key);
+        }
+        List<List<String>> out = new ArrayList<>();
+        byRegulation.values().forEach(group -> out.addAll(chunks(group, op.batchMax())));
+        return out;
     }
 
     /** The operation's calls for the chunk at one {@code each} value, after its look-ups. */
