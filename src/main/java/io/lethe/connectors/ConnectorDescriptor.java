@@ -56,7 +56,8 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
     public record Operation(String name, int batchMax, String rateLimit, String each, List<String> eachList,
             List<String> lookup, String per, Request request, Response response, List<String> readBack, String then,
             String job, Pagination pagination, Map<String, JsonNode> incrementalQuery, String hook, int maxUriLength,
-            int maxBodyBytes, int itemsMax, String mail, Quota quota, VerifyLater verifyLater, String groupBy) {
+            int maxBodyBytes, int itemsMax, String mail, Quota quota, VerifyLater verifyLater, String groupBy,
+            Map<String, JsonNode> incrementalBody) {
     }
 
     /**

@@ -262,9 +262,11 @@ final class DescriptorReader {
                     p.path("total").asText(null));
         }
         Map<String, JsonNode> incremental = Map.of();
+        Map<String, JsonNode> incrementalBody = Map.of();
         if (op.has("incremental")) {
-            r.unknownKeys(op.get("incremental"), f + ".incremental.", Set.of("query"));
+            r.unknownKeys(op.get("incremental"), f + ".incremental.", Set.of("query", "body"));
             incremental = nodes(op.get("incremental").path("query"));
+            incrementalBody = nodes(op.get("incremental").path("body"));
         }
         Quota quota = null;
         if (op.has("quota")) {
@@ -311,7 +313,7 @@ final class DescriptorReader {
                 names(op.path("readBack")), op.path("then").asText(null), op.path("job").asText(null), pagination,
                 incremental, op.path("hook").asText(null), op.path("maxUriLength").asInt(0),
                 op.path("maxBodyBytes").asInt(0), op.path("itemsMax").asInt(0), op.path("mail").asText(null), quota,
-                verifyLater, groupBy);
+                verifyLater, groupBy, incrementalBody);
     }
 
     private Response response(String f, JsonNode n) {

@@ -283,7 +283,7 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
     }
 
     @Test
-    void reconciliation_reads_the_vendors_that_list_subscription_state() throws Exception {
+    void reconciliation_reads_the_vendors_that_list_subscription_state_intercom_in_cursor_pages() throws Exception {
         List<String> emails = Addresses.realistic(150, "recon");
         for (String e : emails) {
             klaviyo.seed(e, null);
@@ -315,9 +315,40 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
         }
         // Klaviyo listed all 150 in two pages of at most 100.
         assertThat(klaviyoServer.requests("GET", "/api/profiles")).hasSizeGreaterThanOrEqualTo(2);
-        // Braze and Intercom cannot list subscription state (no readState): no run reads anything there.
-        for (String connector : List.of("braze", "intercom")) {
-            Response r = api.post("/api/v1/connectors/" + connector + "/reconcile?dryRun=true", ADMIN_KEY, "{}");
+        // Intercom lists the contacts unsubscribed from all e-mail, 150 a page: 90 granted people unsubscribed inside
+        // Intercom are learnt as withdrawals, 100 addresses nobody registered are unknown contacts.
+        for (String e : emails) {
+            intercom.seed(e, null);
+        }
+        emails.subList(60, 150).forEach(intercom::unsubscribeFromEmails);
+        for (String e : Addresses.realistic(100, "intercom-only")) {
+            intercom.seed(e, null);
+            intercom.unsubscribeFromEmails(e);
+        }
+        String intercomRun = api.post("/api/v1/connectors/intercom/reconcile?dryRun=false", ADMIN_KEY, "{}")
+                .json().path("runId").asText();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.get("/api/v1/reconcile-runs/"
+                + intercomRun, COMPLIANCE_KEY).json().path("status").asText()).isEqualTo("completed"));
+        JsonNode run = api.get("/api/v1/reconcile-runs/" + intercomRun, COMPLIANCE_KEY).json();
+        assertThat(run.path("drift").path("vendor_optout").asInt()).isEqualTo(90);
+        assertThat(run.path("drift").path("unknown_contact").asInt()).isEqualTo(100);
+        // 190 contacts in 2 pages (the other searches are the opt-outs the Klaviyo and SendGrid runs dispatched)
+        assertThat(stateSearches()).hasSize(2);
+        assertThat(stateSearches().get(1).bodyText()).contains("starting_after");
+        // An incremental read (as the scheduled runs make) asks only for the contacts changed since.
+        var engine = context.getRegistry().lookupByNameAndType("connectorEngine",
+                io.lethe.connectors.engine.ConnectorEngine.class);
+        var connector = context.getRegistry().lookupByNameAndType("connectors", io.lethe.connectors.Connectors.class)
+                .enabled("intercom").orElseThrow();
+        List<io.lethe.connectors.VendorContact> changed = new ArrayList<>();
+        engine.readState(connector, java.time.Instant.now().plusSeconds(3600), changed::addAll);
+        assertThat(changed).isEmpty();
+        assertThat(stateSearches()).hasSize(3);
+        assertThat(stateSearches().get(2).bodyText()).contains("updated_at");
+
+        // Braze cannot list subscription state (no readState): no run reads anything there.
+        for (String connector2 : List.of("braze")) {
+            Response r = api.post("/api/v1/connectors/" + connector2 + "/reconcile?dryRun=true", ADMIN_KEY, "{}");
             if (r.status() == 202) {
                 String runId = r.json().path("runId").asText();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !api.get("/api/v1/reconcile-runs/" + runId,
@@ -328,6 +359,11 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
                 assertThat(r.status()).isBetween(400, 499);
             }
         }
+    }
+
+    List<io.lethe.demo.sandbox.SandboxRequest> stateSearches() {
+        return intercomServer.requests("POST", "/contacts/search").stream()
+                .filter(r -> r.bodyText().contains("unsubscribed_from_emails")).toList();
     }
 
     @Test
