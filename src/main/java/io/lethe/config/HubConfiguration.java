@@ -40,7 +40,6 @@ import io.lethe.connectors.Connectors;
 import io.lethe.connectors.DescriptorValidator;
 import io.lethe.connectors.engine.AnswerRules;
 import io.lethe.connectors.engine.ConnectorEngine;
-import io.lethe.connectors.engine.JobStatus;
 import io.lethe.connectors.engine.HttpTransport;
 import io.lethe.connectors.engine.VendorCalls;
 import io.lethe.dispatch.DispatchWakeup;
@@ -179,28 +178,20 @@ public class HubConfiguration implements CamelConfiguration {
         // Vendors' asynchronous jobs (routes/jobs.camel.yaml): polled with the engine's pollJob and the "job:" status
         // operation of the operation each command ran; quotas from that operation's "quota:" (connectors/README.md).
         VendorJobs.DpoMail dpoMail = VendorJobs.DpoMail.through(mailOutbox, dispatchPolicy.dpoEmail());
-        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, (connectorId, operation, jobId) -> {
-            JobStatus status = engine.pollJob(connectors.enabled(connectorId).orElseThrow(), operation, jobId);
-            return new VendorJobs.JobResult(VendorJobs.State.valueOf(status.state().name()), status.detail(), null);
-        }, command -> connectors.enabled(command.connector()).map(c -> {
-            String operation = Dispatcher.operation(c, command);
-            if (operation == null || !c.descriptor().declares(operation)) {
-                return null;
-            }
-            var op = c.descriptor().operation(operation);
-            // the job may be started by the operation's second step (SendGrid: the contacts deletion after the erase job)
-            return op.job() != null || op.then() == null ? op.job() : c.descriptor().operation(op.then()).job();
-        }).orElse(null), new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
+        VendorJobPolling jobPolling = new VendorJobPolling(engine, connectors, register);
+        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, jobPolling, jobPolling,
+                new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
                 settings.duration("lethe.jobs.max-poll-interval"), settings.duration("lethe.jobs.max-age"),
                 settings.getInt("lethe.jobs.poll-batch")), clock);
         outbox.setFinishHook(vendorJobs);
         registry.bind("vendorJobs", vendorJobs);
-        // A quota counts per operation (Segment's two regulation categories are its two operations), in UTC.
+        // A quota counts per operation (Segment's two regulation categories are its two operations), its days and
+        // months in the vendor's declared time zone (quota.timezone, UTC by default).
         dispatcher.setQuotas(new VendorQuotas(dataSource, dpoMail, clock), (connectorId, operation) -> connectors
                 .enabled(connectorId).filter(c -> c.descriptor().declares(operation))
                 .map(c -> c.descriptor().operation(operation).quota())
                 .map(q -> new VendorQuotas.Quota(operation, q.ids(), q.per().equals("day") ? VendorQuotas.Per.DAY
-                        : VendorQuotas.Per.MONTH, null)));
+                        : VendorQuotas.Per.MONTH, java.time.ZoneId.of(q.timezone()))));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),

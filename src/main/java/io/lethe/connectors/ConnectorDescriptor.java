@@ -56,7 +56,16 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
     public record Operation(String name, int batchMax, String rateLimit, String each, List<String> eachList,
             List<String> lookup, String per, Request request, Response response, List<String> readBack, String then,
             String job, Pagination pagination, Map<String, JsonNode> incrementalQuery, String hook, int maxUriLength,
-            int maxBodyBytes, int itemsMax, String mail, Quota quota) {
+            int maxBodyBytes, int itemsMax, String mail, Quota quota, VerifyLater verifyLater, String groupBy,
+            Map<String, JsonNode> incrementalBody) {
+    }
+
+    /**
+     * {@code verifyLater}: a deletion the vendor only queues is read back later with {@code operation}, first after
+     * {@code after}, then every {@code every}, until gone ({@code verified}) or past {@code until}
+     * ({@code action_required}). The durations are ISO-8601, or a {@code {{parameter}}} holding one.
+     */
+    public record VerifyLater(String operation, String after, String every, String until) {
     }
 
     public record Request(String method, String path, Map<String, JsonNode> query, Map<String, String> headers,
@@ -65,7 +74,7 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
 
     public record Response(List<Integer> notFound, String found, String failed, String failedRecords, String items,
             String identity, Map<String, String> capture, State state, String job, String status, List<String> done,
-            List<String> failedStates, Results results, List<Integer> accepted) {
+            List<String> failedStates, Results results, List<Integer> accepted, String data) {
     }
 
     /** Per-command results (in-house receivers): items, and inside each the command id, status and data. */
@@ -82,8 +91,11 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
     public record Pagination(String type, String next, int size, String total) {
     }
 
-    /** A vendor quota of identities per period (month or day): beyond it the connector parks and the DPO is told. */
-    public record Quota(long ids, String per) {
+    /**
+     * A vendor quota of identities per period (month or day): beyond it the connector parks and the DPO is told.
+     * {@code timezone}: where the vendor's day (or month) starts (Google's quotas reset at midnight Pacific time).
+     */
+    public record Quota(long ids, String per, String timezone) {
     }
 
     public Operation operation(String name) {

@@ -133,6 +133,12 @@ public final class DescriptorValidator {
             refs.addAll(op.readBack());
             refs.add(op.job());
             refs.add(op.then());
+            if (op.verifyLater() != null) {
+                refs.add(op.verifyLater().operation());
+                if (!op.name().equals("erase") || op.job() != null) {
+                    r.add(f + ".verifyLater", "is for an erase whose deletion the vendor only queues (no job:)");
+                }
+            }
             for (String ref : refs) {
                 if (ref != null) {
                     reached.add(ref);
@@ -174,7 +180,7 @@ public final class DescriptorValidator {
         }
         d.operations().keySet().stream().filter(name -> !reached.contains(name))
                 .forEach(name -> r.add("operations." + name, "nothing runs it (not a dispatch operation, readState, "
-                        + "or the lookup, readBack, then or job of another operation)"));
+                        + "or the lookup, readBack, then, job or verifyLater of another operation)"));
         d.client().rateLimits().keySet().stream().filter(b -> !buckets.contains(b))
                 .forEach(b -> r.add("client.rateLimits." + b, "no operation takes this bucket"));
     }

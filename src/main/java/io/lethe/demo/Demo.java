@@ -39,6 +39,11 @@ public final class Demo {
         main.addOverrideProperty("lethe.jobs.first-poll-after", "10s");
         main.addOverrideProperty("lethe.jobs.max-poll-interval", "20s");
         main.addOverrideProperty("lethe.jobs.check-ms", "5000");
+        // Braze's and Klaviyo's queued deletions land after about 20 s in their sandboxes: read them back as often
+        for (String vendor : new String[] {"braze", "klaviyo"}) {
+            main.addOverrideProperty("lethe." + vendor + ".verify-after", "PT10S");
+            main.addOverrideProperty("lethe." + vendor + ".verify-every", "PT10S");
+        }
 
         console.println();
         console.println("  Lethe demo: vendor sandboxes on loopback, seeded with " + String.join(", ", SEED));
