@@ -296,6 +296,16 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
+        // Review read models (the console's subject, connectors and reports pages; io.lethe.review)
+        io.lethe.review.PersonalDataAccessLog accessLog = new io.lethe.review.PersonalDataAccessLog(dataSource, clock);
+        registry.bind("personalDataAccessLog", accessLog);
+        registry.bind("subjectFile", new io.lethe.review.SubjectFile(register, outbox, requestService, accessLog));
+        registry.bind("connectorDescriptions", new io.lethe.review.ConnectorDescriptions(connectors, reconcileRuns));
+        registry.bind("dataMap", new io.lethe.review.DataMap(connectors));
+        registry.bind("riskReport", new io.lethe.review.RiskReport(dataSource, connectors, reconcileRuns, clock,
+                settings.getInt("lethe.consent.max-age-months"), settings.duration("lethe.dispatch.alert-after")));
+        registry.bind("backlogHistory", new io.lethe.review.BacklogHistory(dataSource, clock));
+
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));
