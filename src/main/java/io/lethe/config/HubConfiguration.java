@@ -261,10 +261,11 @@ public class HubConfiguration implements CamelConfiguration {
         ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out)
                 .withStore(new ApiKeyStore(dataSource), clock);
         AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
+        TrustedProxies trustedProxies = TrustedProxies.parse(settings.optional("lethe.trusted-proxies"));
         RateLimits rateLimits = new RateLimits(settings.getInt("lethe.api.rate-limit.failed-auth-per-minute"),
                 Map.of("lookupSubject", settings.getInt("lethe.api.rate-limit.lookups-per-minute"),
                         "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute")),
-                settings.getInt("lethe.api.rate-limit.max-tracked"), TrustedProxies.parse(settings.optional("lethe.trusted-proxies")));
+                settings.getInt("lethe.api.rate-limit.max-tracked"), trustedProxies);
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy, rateLimits));
         IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("idempotency"),
                 java.time.Duration.ofHours(settings.getInt("lethe.api.idempotency-retention-hours")),
@@ -306,6 +307,11 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.getInt("lethe.consent.max-age-months"), settings.duration("lethe.dispatch.alert-after")));
         registry.bind("backlogHistory", new io.lethe.review.BacklogHistory(dataSource, clock));
 
+        // Console (routes/console.camel.yaml): the same services as the API, behind its own sign-in.
+        io.lethe.console.Console.bind(registry, new io.lethe.console.Console.Services(apiKeys, rateLimits,
+                trustedProxies, settings.get("lethe.public-url"),
+                java.time.Duration.ofMinutes(settings.getInt("lethe.console.idle-minutes")), clock, syncLog, auditChain,
+                requestService, connectors, outbox, stalled, reconcileRuns, register, purposes));
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));
