@@ -47,7 +47,11 @@ public final class Console {
         registry.bind("consoleSignIn", new SignIn(sessions, s.keys(), s.limits(), http, view));
         registry.bind("consoleAssets", new StaticAssets());
         // Pages (console-web)
-        registry.bind("consoleOverview", new OverviewPage(view));
+        registry.bind("consoleOverview", new OverviewPage(s.connectors(), s.outbox(), s.stalled(), s.reconcileRuns(),
+                s.requests(), s.auditChain(), view, s.clock()));
+        registry.bind("consoleSyncLog", new SyncLogPage(s.syncLog(), s.auditChain(), s.connectors(), view));
+        registry.bind("consoleRequests", new RequestsPage(s.requests(), view, s.clock()));
+        registry.bind("consoleRequest", new RequestPage(s.requests(), s.syncLog(), view, s.clock()));
         // Pages (console-data): bind subject, connector and report pages below.
     }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.lethe.api.Principal;
 
 /**
@@ -26,9 +27,15 @@ public final class ConsoleSessions {
     private final Clock clock;
 
     public ConsoleSessions(Duration idle, int maxSessions, Clock clock) {
+        this(idle, maxSessions, clock, Ticker.systemTicker());
+    }
+
+    /** With the ticker idle time is measured by (tests). */
+    ConsoleSessions(Duration idle, int maxSessions, Clock clock, Ticker ticker) {
         this.idle = idle;
         this.clock = clock;
-        this.sessions = Caffeine.newBuilder().expireAfterAccess(idle).maximumSize(maxSessions).build();
+        this.sessions = Caffeine.newBuilder().expireAfterAccess(idle).maximumSize(maxSessions).ticker(ticker)
+                .executor(Runnable::run).build();
     }
 
     public Duration idle() {

@@ -186,6 +186,20 @@ public final class ReconcileRuns {
         });
     }
 
+    /** The report of the connector's latest run that has ended (completed or failed), or empty. */
+    public Optional<Map<String, Object>> latestReport(String connector) {
+        Optional<String> id = run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select id from reconcile_run where connector = ?"
+                    + " and status <> 'running' order by started_at desc, id limit 1")) {
+                ps.setString(1, connector);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+        return id.flatMap(this::report);
+    }
+
     /** The run as the API shows it, or empty. */
     public Optional<Map<String, Object>> report(String runId) {
         return run(c -> {

@@ -26,6 +26,15 @@ class ConsoleSignInTest extends HubTestSupport {
         return TestDatabase.H2;
     }
 
+    @Override
+    protected java.util.Properties extraProperties() {
+        java.util.Properties p = new java.util.Properties();
+        // The tests act as a reverse proxy on loopback: X-Forwarded-For and -Proto from it are believed.
+        p.put("lethe.trusted-proxies", "127.0.0.1,::1");
+        p.put("lethe.api.rate-limit.failed-auth-per-minute", "5");
+        return p;
+    }
+
     @BeforeAll
     void openBrowser() {
         browser = Browser.open(port);
@@ -113,5 +122,35 @@ class ConsoleSignInTest extends HubTestSupport {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(css.statusCode()).isEqualTo(200);
         assertThat(css.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
+    }
+
+    @Test
+    void the_cookie_is_secure_when_a_trusted_proxy_says_the_browser_came_over_https() throws Exception {
+        HttpResponse<String> viaTls = signInRaw(COMPLIANCE_KEY, "203.0.113.20", "https");
+        assertThat(viaTls.statusCode()).isEqualTo(303);
+        assertThat(viaTls.headers().firstValue("Location")).contains("/console/overview");
+        assertThat(viaTls.headers().firstValue("Set-Cookie").orElseThrow()).contains("HttpOnly", "SameSite=Strict",
+                "Path=/console", "Secure").doesNotContain(COMPLIANCE_KEY);
+        HttpResponse<String> plain = signInRaw(COMPLIANCE_KEY, "203.0.113.20", "http");
+        assertThat(plain.headers().firstValue("Set-Cookie").orElseThrow()).doesNotContain("Secure");
+    }
+
+    @Test
+    void wrong_keys_are_limited_per_client_address_like_the_apis() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(signInRaw("wrong-key-" + i, "203.0.113.30", "http").statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = signInRaw(COMPLIANCE_KEY, "203.0.113.30", "http");
+        assertThat(limited.statusCode()).isEqualTo(429); // even the right key, until tokens come back
+        assertThat(limited.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(signInRaw(COMPLIANCE_KEY, "203.0.113.31", "http").statusCode()).isEqualTo(303);
+    }
+
+    HttpResponse<String> signInRaw(String key, String forwardedFor, String proto) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/console/sign-in")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", forwardedFor).header("X-Forwarded-Proto", proto)
+                .POST(HttpRequest.BodyPublishers.ofString("apiKey=" + java.net.URLEncoder.encode(key, "UTF-8")))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -134,18 +135,23 @@ public final class Browser implements AutoCloseable {
         return List.copyOf(visited);
     }
 
-    /** Saves the page as target/console-screenshots/{name}.png (the page's full height). */
+    /** Saves the whole page (not only the window) as target/console-screenshots/{name}.png. */
     public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
-            Object height = driver.executeScript("return document.documentElement.scrollHeight");
-            int h = Math.min(4000, Math.max(700, ((Number) height).intValue() + 40));
-            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, h));
-            Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
-            Path target = SCREENSHOTS.resolve(name + ".png");
-            Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
-            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
-            return target;
+            // The page's full height through the DevTools protocol: the page itself runs no script (CSP).
+            Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+            Object size = metrics.get("cssContentSize");
+            long height = size instanceof Map<?, ?> m && m.get("height") instanceof Number n ? n.longValue() : 1000;
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height",
+                    Math.min(5000, Math.max(700, height)), "deviceScaleFactor", 1, "mobile", false));
+            try {
+                Path target = SCREENSHOTS.resolve(name + ".png");
+                Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+                return target;
+            } finally {
+                driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
