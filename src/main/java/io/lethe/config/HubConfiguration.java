@@ -317,7 +317,7 @@ public class HubConfiguration implements CamelConfiguration {
                 trustedProxies, settings.get("lethe.public-url"),
                 java.time.Duration.ofMinutes(settings.getInt("lethe.console.idle-minutes")), clock, syncLog, auditChain,
                 requestService, connectors, outbox, stalled, reconcileRuns, register, purposes));
-        io.lethe.console.ReviewPages.bind(registry, review);
+        io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));

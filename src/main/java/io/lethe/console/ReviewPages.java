@@ -1,5 +1,6 @@
 package io.lethe.console;
 
+import io.lethe.api.RateLimits;
 import io.lethe.review.BacklogHistory;
 import io.lethe.review.ConnectorDescriptions;
 import io.lethe.review.DataMap;
@@ -23,9 +24,10 @@ public final class ReviewPages {
     private ReviewPages() {
     }
 
-    public static void bind(Registry registry, Models m) {
+    /** {@code limits}: the API's, so a console look-up spends the same per-key and per-address budget. */
+    public static void bind(Registry registry, Models m, RateLimits limits) {
         ConsoleView view = new ConsoleView();
-        registry.bind("consoleSubjects", new SubjectPage(m.subjects(), view));
+        registry.bind("consoleSubjects", new SubjectPage(m.subjects(), limits, view));
         registry.bind("consoleConnectors", new ConnectorsPage(m.connectors(), m.backlog(), view));
         registry.bind("consoleReports", new ReportsPage(m.dataMap(), m.risks(), view));
         registry.bind("consoleAccessLog", new AccessLogPage(m.accessLog(), view));

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.lethe.api.RateLimits;
+import io.lethe.api.TooManyRequests;
 import io.lethe.register.ConsentState;
 import io.lethe.register.IdentityKind;
 import io.lethe.review.PersonalDataAccessLog;
@@ -28,10 +30,12 @@ public final class SubjectPage {
     }
 
     private final SubjectFile file;
+    private final RateLimits limits;
     private final ConsoleView view;
 
-    public SubjectPage(SubjectFile file, ConsoleView view) {
+    public SubjectPage(SubjectFile file, RateLimits limits, ConsoleView view) {
         this.file = file;
+        this.limits = limits;
         this.view = view;
     }
 
@@ -47,6 +51,14 @@ public final class SubjectPage {
         IdentityKind kind = IdentityKind.ofField(kindField).orElseThrow();
         String value = form.raw("value");
         Frame frame = frame(exchange);
+        try { // the API's look-up budget (lethe.api.rate-limit.lookups-per-minute), per key and per address alike
+            limits.beforeOperation("lookupSubject", ConsoleGuard.session(exchange).principal(),
+                    limits.client(exchange.getMessage()));
+        } catch (TooManyRequests tooMany) {
+            show(exchange, 429, new View(frame, kindField, "Too many look-ups: try again in "
+                    + tooMany.retryAfterSeconds() + " seconds.", null, List.of(), false, null, null));
+            return;
+        }
         if (value == null || value.isBlank()) {
             show(exchange, 400, new View(frame, kindField, "value: give an e-mail address or an external id",
                     null, List.of(), false, null, null));

@@ -49,6 +49,7 @@ class ConsoleReviewPagesTest extends HubTestSupport {
         fakes = new VendorFakes();
         Properties p = fakes.hubProperties();
         p.put("lethe.connectors", "hubspot");
+        p.put("lethe.api.rate-limit.lookups-per-minute", "12");
         return p;
     }
 
@@ -158,6 +159,14 @@ class ConsoleReviewPagesTest extends HubTestSupport {
                 .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf + "&reason=just+curious+about+her")));
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(forged.body()).doesNotContain("203.0.113.7");
+        // look-ups spend the API's budget: guessing addresses is as slow here as through POST /subjects/lookup
+        int status = 0;
+        for (int i = 0; i < 13 && status != 429; i++) {
+            status = withSession(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/console/subjects/lookup"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers
+                            .ofString("csrf=" + csrf + "&kind=email&value=guess" + i + "%40example.com"))).statusCode();
+        }
+        assertThat(status).isEqualTo(429);
         for (String page : List.of("/console/connectors", "/console/reports", "/console/access-log",
                 "/console/reports/csv/data-map")) {
             assertThat(withSession(get(page)).statusCode()).as(page).isEqualTo(403);
