@@ -45,6 +45,12 @@ public final class ConsoleGuard implements Processor {
         String method = ConsoleHttp.method(in);
         boolean reading = method.equals("GET") || method.equals("HEAD");
         if (!reading) {
+            // Defence in depth beside SameSite=Strict and the CSRF token (and the only one for the sign-in form):
+            // a browser says where a form was posted from; a POST from another site is refused.
+            String site = in.getHeader("Sec-Fetch-Site", String.class);
+            if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+                throw new ConsoleRefusal(403, "Console forms are accepted only from the console's own pages.");
+            }
             exchange.setProperty(Form.PROPERTY, Form.read(in));
         }
         String cookie = ConsoleHttp.sessionCookie(in);

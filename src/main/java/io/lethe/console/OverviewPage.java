@@ -37,6 +37,12 @@ public final class OverviewPage {
             return drift.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
         }
 
+        /** When the last run started. */
+        public Instant lastRunAt() {
+            return lastRun == null || lastRun.get("startedAt") == null ? null
+                    : Instant.parse(String.valueOf(lastRun.get("startedAt")));
+        }
+
         @SuppressWarnings("unchecked")
         public Map<String, Object> driftCounts() {
             return lastRun == null ? Map.of() : (Map<String, Object>) lastRun.get("drift");

@@ -47,6 +47,9 @@ public final class Demo {
         console.println("  Admin API key for this run:");
         console.println("    export KEY=" + adminKey);
         console.println();
+        console.println("  Compliance console: http://localhost:" + main.getOverrideProperties()
+                .getProperty("lethe.http.port", System.getenv().getOrDefault("LETHE_HTTP_PORT", "8080"))
+                + "/console/ (sign in with this key)");
         console.println("  See README.md, section Demo, for commands to try.");
         console.println();
     }

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import io.lethe.audit.AuditKey;
 import io.lethe.audit.SyncEntry;
 import io.lethe.audit.SyncLog;
+import io.lethe.demo.sandbox.SandboxResponse;
 import io.lethe.support.Addresses;
 import io.lethe.support.Browser;
 import io.lethe.support.HubTestSupport;
@@ -123,10 +124,37 @@ class ConsoleReviewTest extends HubTestSupport {
         assertThat(browser.all("#weekly-chart rect")).isNotEmpty();
         browser.screenshot("requests");
 
-        browser.go("/console/overview");
-        assertThat(browser.find("tr[data-connector='hubspot']").getText()).contains("HubSpot", "up");
-        assertThat(browser.find("#chain").getText()).contains("verified");
-        browser.screenshot("overview");
+    }
+
+    @Test
+    void the_overview_shows_health_reconciliation_drift_and_commands_needing_action() {
+        fakes.hubspotAlways(VendorFakes.HUBSPOT_OPT_OUT, SandboxResponse.json(401, "{\"status\":\"error\",\"message\":"
+                + "\"Authentication credentials not found.\",\"category\":\"INVALID_AUTHENTICATION\"}"));
+        try {
+            String email = PEOPLE.get(3).replace("@", "+refused@");
+            fakes.hubspotContact(email);
+            String subjectId = api.post("/api/v1/consents", ADMIN_KEY, """
+                    {"subject": {"email": "%s"}, "purpose": "email_marketing", "status": "withdrawn"}"""
+                    .formatted(email)).json().path("subjectId").asText();
+            String runId = api.post("/api/v1/connectors/hubspot/reconcile?dryRun=true", ADMIN_KEY, "{}").json()
+                    .path("runId").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !api.get("/api/v1/reconcile-runs/" + runId,
+                    COMPLIANCE_KEY).json().path("status").asText().equals("running"));
+
+            browser.signIn(COMPLIANCE_KEY);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                browser.go("/console/overview");
+                assertThat(browser.find("#needs-action").getText()).contains("hubspot", subjectId.substring(0, 8));
+            });
+            assertThat(browser.find("#action-count .stat").getText()).isNotEqualTo("0");
+            WebElement hubspot = browser.find("tr[data-connector='hubspot']");
+            assertThat(hubspot.getText()).contains("HubSpot", "up", "(dry run)");
+            assertThat(browser.find("#chain").getText()).contains("verified");
+            assertThat(browser.text()).doesNotContain(email);
+            browser.screenshot("overview");
+        } finally {
+            fakes.reset();
+        }
     }
 
     @Test

@@ -146,10 +146,22 @@ class ConsoleSignInTest extends HubTestSupport {
         assertThat(signInRaw(COMPLIANCE_KEY, "203.0.113.31", "http").statusCode()).isEqualTo(303);
     }
 
+    @Test
+    void a_form_posted_from_another_site_is_refused() throws Exception {
+        HttpResponse<String> crossSite = signInRaw(COMPLIANCE_KEY, "203.0.113.40", "http", "cross-site");
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(crossSite.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(signInRaw(COMPLIANCE_KEY, "203.0.113.40", "http", "same-origin").statusCode()).isEqualTo(303);
+    }
+
     HttpResponse<String> signInRaw(String key, String forwardedFor, String proto) throws Exception {
+        return signInRaw(key, forwardedFor, proto, "same-origin");
+    }
+
+    HttpResponse<String> signInRaw(String key, String forwardedFor, String proto, String site) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/console/sign-in")).header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Forwarded-For", forwardedFor).header("X-Forwarded-Proto", proto)
+                .header("X-Forwarded-For", forwardedFor).header("X-Forwarded-Proto", proto).header("Sec-Fetch-Site", site)
                 .POST(HttpRequest.BodyPublishers.ofString("apiKey=" + java.net.URLEncoder.encode(key, "UTF-8")))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
