@@ -20,21 +20,28 @@ final class Destinations {
     static String of(ConnectorDescriptor d, Connectors connectors) {
         Connector c = connectors.enabled(d.id()).orElseGet(() -> new Connector(d, defaults(d)));
         String url = c.resolve(d.client().baseUrl());
-        if (url == null || url.isBlank() || url.contains("{{")) {
-            return "not configured (" + Connectors.envName(d.id(), "baseUrl") + ")";
+        String setting = setting(d);
+        if (url == null || url.isBlank() || url.contains("{{") || url.equals("mailto:")) {
+            return "not configured (" + setting + ")";
         }
         if (url.startsWith("mailto:")) {
             String address = url.substring("mailto:".length());
             int at = address.lastIndexOf('@');
-            return at < 0 ? "e-mail (address not configured)" : "e-mail to " + address.substring(at + 1);
+            return at < 0 ? "not configured (" + setting + ")" : "e-mail to " + address.substring(at + 1);
         }
         try {
             String host = URI.create(url).getHost();
-            return host == null || host.isBlank() ? "not configured (" + Connectors.envName(d.id(), "baseUrl") + ")"
-                    : host;
+            return host == null || host.isBlank() ? "not configured (" + setting + ")" : host;
         } catch (IllegalArgumentException e) {
-            return "not a URL (" + Connectors.envName(d.id(), "baseUrl") + ")";
+            return "not a URL (" + setting + ")";
         }
+    }
+
+    /** The environment variable that sets the base URL: the parameter {@code client.baseUrl} names. */
+    private static String setting(ConnectorDescriptor d) {
+        java.util.regex.Matcher m = io.lethe.connectors.DescriptorValidator.PLACEHOLDER.matcher(
+                d.client().baseUrl() == null ? "" : d.client().baseUrl());
+        return Connectors.envName(d.id(), m.find() ? m.group(1) : "baseUrl");
     }
 
     private static Map<String, String> defaults(ConnectorDescriptor d) {

@@ -191,6 +191,10 @@ abstract class ReviewReadModelsTest extends HubTestSupport {
         assertThat(hubspot.get(8)).isEqualTo(java.net.URI.create(fakes.hubspot.baseUrl()).getHost());
         assertThat(map.rows()).filteredOn(r -> r.get(1).equals("klaviyo")).singleElement()
                 .satisfies(r -> assertThat(r.get(8)).isEqualTo("a.klaviyo.com"));
+        assertThat(map.rows()).filteredOn(r -> r.get(1).equals("webhook")).singleElement()
+                .satisfies(r -> assertThat(r.get(8)).isEqualTo("not configured (LETHE_WEBHOOK_URL)"));
+        assertThat(map.rows()).filteredOn(r -> r.get(1).equals("manual")).singleElement()
+                .satisfies(r -> assertThat(r.get(8)).isEqualTo("not configured (LETHE_MANUAL_PRIVACY_EMAIL)"));
         assertThat(map.rows()).filteredOn(r -> r.get(1).equals("ga4")).singleElement()
                 .satisfies(r -> assertThat(r.get(7)).isEqualTo("finds a person by the subject's external id"));
 
