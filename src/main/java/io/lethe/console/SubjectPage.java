@@ -73,6 +73,15 @@ public final class SubjectPage {
         showCurrent(exchange, 200, frame, kindField, subjectId.get(), null);
     }
 
+    /** {@code GET /console/subjects/{subjectId}}: a subject named by its opaque id (links from reports and logs). */
+    public void show(Exchange exchange) {
+        String subjectId = exchange.getMessage().getHeader("subjectId", String.class);
+        if (subjectId == null || !SUBJECT_ID.matcher(subjectId).matches()) {
+            throw ConsoleRefusal.notFound("No subject has that subjectId.");
+        }
+        showCurrent(exchange, 200, frame(exchange), "email", subjectId, null);
+    }
+
     /** {@code POST /console/subjects/{subjectId}/open}: field {@code reason}; compliance and admin only (route group). */
     public void open(Exchange exchange) {
         String subjectId = exchange.getMessage().getHeader("subjectId", String.class);

@@ -50,6 +50,7 @@ class ConsoleReviewPagesTest extends HubTestSupport {
         Properties p = fakes.hubProperties();
         p.put("lethe.connectors", "hubspot");
         p.put("lethe.api.rate-limit.lookups-per-minute", "12");
+        p.put("lethe.trusted-proxies", "127.0.0.1/32,::1/128"); // the limit test comes "from" its own address
         return p;
     }
 
@@ -163,7 +164,8 @@ class ConsoleReviewPagesTest extends HubTestSupport {
         int status = 0;
         for (int i = 0; i < 13 && status != 429; i++) {
             status = withSession(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/console/subjects/lookup"))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-For", "198.51.100.7")
+                    .POST(HttpRequest.BodyPublishers
                             .ofString("csrf=" + csrf + "&kind=email&value=guess" + i + "%40example.com"))).statusCode();
         }
         assertThat(status).isEqualTo(429);
@@ -212,6 +214,11 @@ class ConsoleReviewPagesTest extends HubTestSupport {
         HttpResponse<String> staleCsv = withSession(get("/console/reports/csv/stale-consent"));
         assertThat(staleCsv.body()).contains(stale + ",email_marketing,2023-05-02T08:00:00Z,consent\r\n");
         assertThat(withSession(get("/console/reports/csv/no-such-report")).statusCode()).isEqualTo(404);
+
+        browser.click("#risk-stale-consent a[href='/console/subjects/" + stale + "']"); // opaque id: a GET link
+        assertThat(browser.find("#subject-id").getText()).isEqualTo(stale);
+        assertThat(browser.find("#current-consent").getText()).contains("granted");
+        assertThat(browser.all("#open")).hasSize(1);
     }
 
     @Test
