@@ -287,6 +287,31 @@ class ConsoleReviewTest extends HubTestSupport {
         assertThat(browser.find("#status").getText()).isEqualTo("cancelled");
     }
 
+    @Test
+    void an_admin_downloads_the_access_package_and_compliance_may_not() throws Exception {
+        String email = PEOPLE.get(2).replace("@", "+access@");
+        consentFor(email);
+        fakes.hubspotContact(email);
+        String id = file(ADMIN_KEY, "access", email);
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/requests/" + id, COMPLIANCE_KEY).json()
+                .path("status").asText().equals("completed"));
+
+        browser.signIn(COMPLIANCE_KEY);
+        browser.go("/console/requests/" + id);
+        assertThat(browser.all("#export")).isEmpty();
+        assertThat(get("http://localhost:" + port + "/console/requests/" + id + "/export").statusCode()).isEqualTo(403);
+        browser.signOut();
+
+        browser.signIn(ADMIN_KEY);
+        browser.go("/console/requests/" + id);
+        HttpResponse<String> export = get(browser.find("#export").getAttribute("href"));
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(export.headers().firstValue("Content-Disposition").orElseThrow()).contains("attachment");
+        assertThat(export.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(export.body()).contains(id, "hubspot");
+    }
+
     /** The CSRF token of the current page's forms (every page has the sign-out form). */
     String csrf() {
         return browser.find("form.sign-out input[name=csrf]").getAttribute("value");

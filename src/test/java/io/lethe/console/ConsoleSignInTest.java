@@ -147,6 +147,17 @@ class ConsoleSignInTest extends HubTestSupport {
     }
 
     @Test
+    void revoking_a_key_ends_its_console_sessions() {
+        String key = api.post("/api/v1/api-keys", ADMIN_KEY, "{\"name\":\"reviewer\",\"role\":\"compliance\"}").json()
+                .path("key").asText();
+        browser.signIn(key);
+        assertThat(browser.path()).isEqualTo("/console/overview");
+        assertThat(api.send("DELETE", "/api/v1/api-keys/reviewer", ADMIN_KEY, null, null).status()).isEqualTo(204);
+        browser.go("/console/overview");
+        assertThat(browser.path()).isEqualTo("/console/"); // signed out with its key
+    }
+
+    @Test
     void a_form_posted_from_another_site_is_refused() throws Exception {
         HttpResponse<String> crossSite = signInRaw(COMPLIANCE_KEY, "203.0.113.40", "http", "cross-site");
         assertThat(crossSite.statusCode()).isEqualTo(403);
