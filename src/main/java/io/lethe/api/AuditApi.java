@@ -131,7 +131,7 @@ public final class AuditApi {
     }
 
     /** RFC 4180 quoting, and a leading quote mark on cells a spreadsheet would run as a formula. */
-    static String cell(Object value) {
+    public static String cell(Object value) {
         if (value == null) {
             return "";
         }

@@ -288,12 +288,27 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
+        // Review read models (io.lethe.review) behind the console's subject, connectors, reports and access-log pages
+        io.lethe.review.PersonalDataAccessLog accessLog = new io.lethe.review.PersonalDataAccessLog(dataSource, clock);
+        io.lethe.console.ReviewPages.Models review = new io.lethe.console.ReviewPages.Models(
+                new io.lethe.review.SubjectFile(register, outbox, requestService, accessLog), accessLog,
+                new io.lethe.review.ConnectorDescriptions(connectors, reconcileRuns), new io.lethe.review.DataMap(connectors),
+                new io.lethe.review.RiskReport(dataSource, connectors, reconcileRuns, clock,
+                        settings.getInt("lethe.consent.max-age-months"), settings.duration("lethe.dispatch.alert-after")),
+                new io.lethe.review.BacklogHistory(dataSource, clock));
+        registry.bind("personalDataAccessLog", accessLog);
+        registry.bind("subjectFile", review.subjects());
+        registry.bind("connectorDescriptions", review.connectors());
+        registry.bind("dataMap", review.dataMap());
+        registry.bind("riskReport", review.risks());
+        registry.bind("backlogHistory", review.backlog());
 
         // Console (routes/console.camel.yaml): the same services as the API, behind its own sign-in.
         io.lethe.console.Console.bind(registry, new io.lethe.console.Console.Services(apiKeys, rateLimits,
                 trustedProxies, settings.get("lethe.public-url"),
                 java.time.Duration.ofMinutes(settings.getInt("lethe.console.idle-minutes")), clock, syncLog, auditChain,
                 requestService, connectors, outbox, stalled, reconcileRuns, register, purposes));
+        io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));

@@ -14,7 +14,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ConnectorDescriptor(Path file, String id, String title, String category, String identity,
         List<String> dataCategories, Map<String, Parameter> parameters, Map<String, String> purposes,
-        Map<String, List<String>> purposeFields, boolean pushOptIns, Client client, Map<String, Operation> operations) {
+        Map<String, List<String>> purposeFields, boolean pushOptIns, Client client, Map<String, Operation> operations,
+        DataMap dataMap) {
+
+    /**
+     * Optional {@code dataMap:} facts for the record of processing (GDPR Art. 30) that nothing else in the file says:
+     * where the vendor keeps the data, whose data it is, and on what the transfer rests. Null when not declared.
+     */
+    public record DataMap(String region, List<String> dataSubjects, String transfers) {
+    }
 
     /** Dispatch actions and the operation each runs. */
     public static final Map<String, String> ACTION_OPERATIONS = Map.of("opt_out", "optOut", "opt_in", "optIn",

@@ -31,7 +31,8 @@ import io.lethe.connectors.ConnectorDescriptor.VerifyLater;
 final class DescriptorReader {
 
     static final Set<String> TOP = Set.of("id", "title", "category", "identity", "dataCategories", "parameters",
-            "purposes", "pushOptIns", "client", "operations");
+            "purposes", "pushOptIns", "client", "operations", "dataMap");
+    static final Set<String> DATA_MAP_KEYS = Set.of("region", "dataSubjects", "transfers");
     static final Set<String> REQUIRED_TOP = Set.of("id", "title", "category", "identity", "parameters", "purposes",
             "client", "operations");
     static final Set<String> PARAMETER_KEYS = Set.of("title", "description", "type", "format", "default", "required",
@@ -94,7 +95,28 @@ final class DescriptorReader {
         root.path("dataCategories").forEach(c -> categories.add(c.asText()));
         return new ConnectorDescriptor(file, root.path("id").asText(""), root.path("title").asText(""),
                 root.path("category").asText(""), root.path("identity").asText(""), List.copyOf(categories), parameters,
-                purposes, purposeFields, root.path("pushOptIns").asBoolean(false), client, operations);
+                purposes, purposeFields, root.path("pushOptIns").asBoolean(false), client, operations,
+                dataMap(root.path("dataMap")));
+    }
+
+    /** The record-of-processing facts; {@code region} is required once the block is there. */
+    private ConnectorDescriptor.DataMap dataMap(JsonNode node) {
+        if (node.isMissingNode()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            r.add("dataMap", "must be a mapping");
+            return null;
+        }
+        r.unknownKeys(node, "dataMap.", DATA_MAP_KEYS);
+        if (!node.path("region").isTextual() || node.path("region").asText().isBlank()) {
+            r.add("dataMap.region", "is required");
+        }
+        if (node.has("dataSubjects") && !node.get("dataSubjects").isArray()) {
+            r.add("dataMap.dataSubjects", "must be a list");
+        }
+        return new ConnectorDescriptor.DataMap(node.path("region").asText(""), texts(node.path("dataSubjects")),
+                node.path("transfers").asText(null));
     }
 
     private Map<String, Parameter> parameters(JsonNode node) {

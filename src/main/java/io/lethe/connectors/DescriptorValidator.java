@@ -101,6 +101,7 @@ public final class DescriptorValidator {
         });
         checkParameters(d, root, r);
         checkOperations(d, r);
+        checkDataMap(root, r);
         return r.count > 0 ? null : d;
     }
 
@@ -183,6 +184,15 @@ public final class DescriptorValidator {
                         + "or the lookup, readBack, then, job or verifyLater of another operation)"));
         d.client().rateLimits().keySet().stream().filter(b -> !buckets.contains(b))
                 .forEach(b -> r.add("client.rateLimits." + b, "no operation takes this bucket"));
+    }
+
+    /** The data map is read by people (Art. 30 record), never resolved: a {{parameter}} there would print raw. */
+    private static void checkDataMap(JsonNode root, DescriptorReader.Report r) {
+        strings(root.path("dataMap"), s -> {
+            if (PLACEHOLDER.matcher(s).find()) {
+                r.add("dataMap", "is plain text for the record of processing; {{parameters}} are not filled in here");
+            }
+        });
     }
 
     static void collect(String text, Set<String> into) {

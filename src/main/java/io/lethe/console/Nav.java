@@ -24,7 +24,8 @@ public final class Nav {
             new Entry("Requests", "/console/requests", "console-requests"),
             new Entry("Sync log", "/console/sync-log", "console-sync-log"),
             new Entry("Connectors", "/console/connectors", "console-connectors"),
-            new Entry("Reports", "/console/reports", "console-reports"));
+            new Entry("Reports", "/console/reports", "console-reports"),
+            new Entry("Access log", "/console/access-log", "console-access-log"));
 
     private Nav() {
     }

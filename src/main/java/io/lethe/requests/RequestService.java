@@ -202,6 +202,17 @@ public final class RequestService {
         return Sql.transaction(dataSource, "reading a request", c -> store.find(c, id));
     }
 
+    /** A subject's requests with their vendors' parts, newest first, at most {@code max}. */
+    public List<DataSubjectRequest> ofSubject(String subjectId, int max) {
+        return Sql.transaction(dataSource, "reading a subject's requests", c -> {
+            List<DataSubjectRequest> out = new java.util.ArrayList<>();
+            for (String id : store.idsOfSubject(c, subjectId, max)) {
+                store.find(c, id).ifPresent(out::add);
+            }
+            return out;
+        });
+    }
+
     /** The corrected fields of a rectification, for the vendor call of one of its commands. */
     public Map<String, String> changesFor(Command command) {
         return command.requestId() == null ? Map.of() : Sql.transaction(dataSource, "reading a request's changes",

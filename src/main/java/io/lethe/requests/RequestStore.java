@@ -185,6 +185,22 @@ final class RequestStore {
         return ids;
     }
 
+    /** The ids of a subject's requests, newest first (the console's subject page). */
+    List<String> idsOfSubject(Connection c, String subjectId, int max) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id from dsr where subject_id = ? order by received_at desc, id")) {
+            ps.setString(1, subjectId);
+            ps.setMaxRows(max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     Optional<DataSubjectRequest> find(Connection c, String id) throws SQLException {
         DataSubjectRequest r = null;
         try (PreparedStatement ps = c.prepareStatement("select id, type, regulation, subject_id, status, received_at,"

@@ -172,6 +172,20 @@ class DescriptorValidatorTest {
     }
 
     @Test
+    void the_data_map_block_is_optional_plain_text_with_a_region() throws Exception {
+        String withMap = VALID + "dataMap: {region: EU (Ireland), dataSubjects: [customers], transfers: none}\n";
+        assertThat(problems(withMap)).isEmpty();
+        assertThat(validator.loadAll(dir).get(0).dataMap())
+                .isEqualTo(new ConnectorDescriptor.DataMap("EU (Ireland)", List.of("customers"), "none"));
+        assertThat(problems(VALID + "dataMap: {dataSubjects: [customers]}\n"))
+                .anyMatch(p -> p.contains("dataMap.region: is required"));
+        assertThat(problems(VALID + "dataMap: {region: EU, colour: red}\n"))
+                .anyMatch(p -> p.contains("dataMap.colour: unknown key"));
+        assertThat(problems(VALID + "dataMap: {region: \"{{baseUrl}}\"}\n"))
+                .anyMatch(p -> p.contains("dataMap: is plain text"));
+    }
+
+    @Test
     void an_enabled_connector_without_its_credentials_refuses_start_up() throws Exception {
         Files.writeString(dir.resolve("acme.yaml"), VALID);
         assertThatThrownBy(() -> Connectors.load(dir, "acme", validator, key -> ""))
