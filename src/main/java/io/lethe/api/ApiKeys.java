@@ -150,6 +150,15 @@ public final class ApiKeys {
         return everyKey(false).stream().anyMatch(e -> e.principal.equals(principal));
     }
 
+    /**
+     * The very key whose SHA-256 is {@code keyHash} is still defined for this principal: a key deleted and created
+     * again under the same name and role is another key, and what signed in with the old one is no longer current.
+     */
+    public boolean isCurrent(Principal principal, byte[] keyHash) {
+        return everyKey(false).stream()
+                .anyMatch(e -> e.principal.equals(principal) && MessageDigest.isEqual(e.hash, keyHash));
+    }
+
     public List<KeyInfo> list() {
         List<KeyInfo> keys = new ArrayList<>();
         for (Entry e : everyKey(true)) {

@@ -29,7 +29,11 @@ public final class RequestsApi {
 
     private final io.lethe.register.Purposes purposes;
 
-    public RequestsApi(RequestService requests, io.lethe.register.Purposes purposes, Json json, Responses responses) {
+    private final io.lethe.review.PersonalDataAccessLog accessLog;
+
+    public RequestsApi(RequestService requests, io.lethe.register.Purposes purposes, Json json, Responses responses,
+            io.lethe.review.PersonalDataAccessLog accessLog) {
+        this.accessLog = accessLog;
         this.requests = requests;
         this.purposes = purposes;
         this.json = json;
@@ -168,7 +172,12 @@ public final class RequestsApi {
         if (r.status() != io.lethe.requests.RequestStatus.COMPLETED) {
             throw new ApiProblem(409, "Conflict", "The export is not ready: the request is " + r.status() + ".");
         }
-        responses.json(exchange, 200, requests.exportPackage(r));
+        var exported = requests.exportPackage(r);
+        Principal principal = exchange.getProperty(ApiGuard.PRINCIPAL, Principal.class);
+        // The package is the person's data: who fetched it is on the access log compliance reads.
+        accessLog.record(principal.keyName(), principal.role().wire(), r.subjectId(),
+                "access package of request " + r.id() + " fetched through the API");
+        responses.json(exchange, 200, exported);
     }
 
     public void cancel(Exchange exchange) {

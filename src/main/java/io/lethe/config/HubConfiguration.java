@@ -284,12 +284,13 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("apiKeysApi", apiKeysApi);
         registry.bind("auditApi", new AuditApi(syncLog, auditChain, json, responses));
         registry.bind("requestService", requestService);
-        registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses));
+        // Who opened whose personal data (console file views, access-package downloads): io.lethe.review
+        io.lethe.review.PersonalDataAccessLog accessLog = new io.lethe.review.PersonalDataAccessLog(dataSource, clock);
+        registry.bind("requestsApi", new RequestsApi(requestService, purposes, json, responses, accessLog));
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
         // Review read models (io.lethe.review) behind the console's subject, connectors, reports and access-log pages
-        io.lethe.review.PersonalDataAccessLog accessLog = new io.lethe.review.PersonalDataAccessLog(dataSource, clock);
         io.lethe.console.ReviewPages.Models review = new io.lethe.console.ReviewPages.Models(
                 new io.lethe.review.SubjectFile(register, outbox, requestService, accessLog), accessLog,
                 new io.lethe.review.ConnectorDescriptions(connectors, reconcileRuns), new io.lethe.review.DataMap(connectors),
@@ -306,8 +307,9 @@ public class HubConfiguration implements CamelConfiguration {
         // Console (routes/console.camel.yaml): the same services as the API, behind its own sign-in.
         io.lethe.console.Console.bind(registry, new io.lethe.console.Console.Services(apiKeys, rateLimits,
                 trustedProxies, settings.get("lethe.public-url"),
-                java.time.Duration.ofMinutes(settings.getInt("lethe.console.idle-minutes")), clock, syncLog, auditChain,
-                requestService, connectors, outbox, stalled, reconcileRuns, register, purposes));
+                java.time.Duration.ofMinutes(settings.getInt("lethe.console.idle-minutes")),
+                java.time.Duration.ofHours(settings.getInt("lethe.console.max-hours")), clock, syncLog, auditChain,
+                requestService, connectors, outbox, stalled, reconcileRuns, register, purposes, accessLog));
         io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,

@@ -26,9 +26,9 @@ public final class Console {
 
     /** What the pages read and change. */
     public record Services(ApiKeys keys, RateLimits limits, TrustedProxies proxies, String publicUrl,
-            Duration idleTimeout, Clock clock, SyncLog syncLog, AuditChain auditChain, RequestService requests,
+            Duration idleTimeout, Duration sessionLifetime, Clock clock, SyncLog syncLog, AuditChain auditChain, RequestService requests,
             Connectors connectors, Outbox outbox, StalledCommands stalled, ReconcileRuns reconcileRuns,
-            ConsentRegister register, Purposes purposes) {
+            ConsentRegister register, Purposes purposes, io.lethe.review.PersonalDataAccessLog accessLog) {
     }
 
     /** Sessions at most; past it the least recently used one ends. */
@@ -39,10 +39,11 @@ public final class Console {
 
     public static void bind(Registry registry, Services s) {
         ConsoleView view = new ConsoleView();
-        ConsoleSessions sessions = new ConsoleSessions(s.idleTimeout(), MAX_SESSIONS, s.clock());
+        ConsoleSessions sessions = new ConsoleSessions(s.idleTimeout(), s.sessionLifetime(), MAX_SESSIONS,
+                s.clock());
         ConsoleHttp http = new ConsoleHttp(s.proxies(), s.publicUrl());
         registry.bind("consoleSessions", sessions);
-        registry.bind("consoleGuard", new ConsoleGuard(sessions, s.keys()));
+        registry.bind("consoleGuard", new ConsoleGuard(sessions, s.keys(), http));
         registry.bind("consoleErrors", new ConsoleErrors(view));
         registry.bind("consoleSignIn", new SignIn(sessions, s.keys(), s.limits(), http, view));
         registry.bind("consoleAssets", new StaticAssets());
@@ -51,7 +52,8 @@ public final class Console {
                 s.requests(), s.auditChain(), view, s.clock()));
         registry.bind("consoleSyncLog", new SyncLogPage(s.syncLog(), s.auditChain(), s.connectors(), view));
         registry.bind("consoleRequests", new RequestsPage(s.requests(), view, s.clock()));
-        registry.bind("consoleRequest", new RequestPage(s.requests(), s.syncLog(), view, s.clock()));
+        registry.bind("consoleRequest", new RequestPage(s.requests(), s.syncLog(), view, s.clock(),
+                s.accessLog()));
         // Pages (console-data): bind subject, connector and report pages below.
     }
 }

@@ -21,10 +21,12 @@ public final class ConsoleGuard implements Processor {
 
     private final ConsoleSessions sessions;
     private final ApiKeys keys;
+    private final ConsoleHttp http;
 
-    public ConsoleGuard(ConsoleSessions sessions, ApiKeys keys) {
+    public ConsoleGuard(ConsoleSessions sessions, ApiKeys keys, ConsoleHttp http) {
         this.sessions = sessions;
         this.keys = keys;
+        this.http = http;
     }
 
     /** The session of a guarded exchange. */
@@ -48,7 +50,8 @@ public final class ConsoleGuard implements Processor {
             // Defence in depth beside SameSite=Strict and the CSRF token (and the only one for the sign-in form):
             // a browser says where a form was posted from; a POST from another site is refused.
             String site = in.getHeader("Sec-Fetch-Site", String.class);
-            if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            if (site != null && !site.equals("same-origin") && !site.equals("none")
+                    || !http.sameOrigin(in.getHeader("Origin", String.class), in.getHeader("Host", String.class))) {
                 throw new ConsoleRefusal(403, "Console forms are accepted only from the console's own pages.");
             }
             exchange.setProperty(Form.PROPERTY, Form.read(in));
@@ -56,7 +59,7 @@ public final class ConsoleGuard implements Processor {
         String cookie = ConsoleHttp.sessionCookie(in);
         in.removeHeader("Cookie");
         ConsoleSession session = sessions.find(cookie).orElse(null);
-        if (session != null && !keys.isCurrent(session.principal())) {
+        if (session != null && !keys.isCurrent(session.principal(), session.keyHash())) {
             sessions.endAllOf(session.principal().keyName()); // the key was revoked: its sessions end with it
             session = null;
         }

@@ -13,11 +13,40 @@ public final class ConsoleHttp {
 
     private final TrustedProxies proxies;
     private final boolean publicHttps;
+    private final String publicAuthority;
 
     /** @param publicUrl {@code lethe.public-url}: an https address means the hub is always reached over TLS. */
     public ConsoleHttp(TrustedProxies proxies, String publicUrl) {
         this.proxies = proxies;
         this.publicHttps = publicUrl != null && publicUrl.strip().toLowerCase(Locale.ROOT).startsWith("https://");
+        this.publicAuthority = authority(publicUrl);
+    }
+
+    /**
+     * A form's {@code Origin} (sent by browsers with every POST) names the hub itself: the {@code Host} it was sent to,
+     * or the hub's public address. Missing is accepted (SameSite=Strict and the CSRF token still hold); another
+     * site, or the opaque {@code null} of a sandboxed frame, is not: this is what stops a login CSRF from a browser
+     * that sends no {@code Sec-Fetch-Site}.
+     */
+    public boolean sameOrigin(String origin, String host) {
+        if (origin == null || origin.isBlank()) {
+            return true;
+        }
+        String from = authority(origin);
+        return from != null && (from.equalsIgnoreCase(host == null ? "" : host.strip())
+                || from.equalsIgnoreCase(publicAuthority == null ? "" : publicAuthority));
+    }
+
+    private static String authority(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(url.strip());
+            return uri.getScheme() == null || uri.getRawAuthority() == null ? null : uri.getRawAuthority();
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 
     /** The console session cookie's value, or null. */

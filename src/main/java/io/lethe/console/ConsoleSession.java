@@ -8,10 +8,11 @@ import io.lethe.api.Principal;
 import io.lethe.api.Role;
 
 /**
- * A signed-in console user: the API key's name and role (never the key), and the CSRF token every form of this
- * session carries in its hidden {@code csrf} field.
+ * A signed-in console user: the API key's name and role (never the key; its SHA-256, the form the hub stores keys
+ * in, tells whether that very key is still defined), and the CSRF token every form of this session carries in its
+ * hidden {@code csrf} field.
  */
-public record ConsoleSession(String id, Principal principal, String csrf, Instant signedInAt) {
+public record ConsoleSession(String id, Principal principal, byte[] keyHash, String csrf, Instant signedInAt) {
 
     public Role role() {
         return principal.role();

@@ -13,7 +13,8 @@ import io.lethe.api.Principal;
 
 /**
  * Server-side console sessions, in memory (Caffeine): a session ends after {@code lethe.console.idle-minutes} without
- * a request, at sign-out, or when the hub restarts. The cookie holds only the session's random 256-bit id; the API
+ * a request, {@code lethe.console.max-hours} after sign-in however busy (a tab left polling does not keep it for
+ * ever), at sign-out, when its key is revoked, or when the hub restarts. The cookie holds only the session's random 256-bit id; the API
  * key entered at sign-in is checked once and never kept. Bounded, so a flood of sign-ins cannot grow memory (the
  * oldest idle sessions go first).
  */
@@ -24,15 +25,17 @@ public final class ConsoleSessions {
 
     private final Cache<String, ConsoleSession> sessions;
     private final Duration idle;
+    private final Duration lifetime;
     private final Clock clock;
 
-    public ConsoleSessions(Duration idle, int maxSessions, Clock clock) {
-        this(idle, maxSessions, clock, Ticker.systemTicker());
+    public ConsoleSessions(Duration idle, Duration lifetime, int maxSessions, Clock clock) {
+        this(idle, lifetime, maxSessions, clock, Ticker.systemTicker());
     }
 
     /** With the ticker idle time is measured by (tests). */
-    ConsoleSessions(Duration idle, int maxSessions, Clock clock, Ticker ticker) {
+    ConsoleSessions(Duration idle, Duration lifetime, int maxSessions, Clock clock, Ticker ticker) {
         this.idle = idle;
+        this.lifetime = lifetime;
         this.clock = clock;
         this.sessions = Caffeine.newBuilder().expireAfterAccess(idle).maximumSize(maxSessions).ticker(ticker)
                 .executor(Runnable::run).build();
@@ -42,8 +45,8 @@ public final class ConsoleSessions {
         return idle;
     }
 
-    public ConsoleSession start(Principal principal) {
-        ConsoleSession s = new ConsoleSession(random(), principal, random(), clock.instant());
+    public ConsoleSession start(Principal principal, byte[] keyHash) {
+        ConsoleSession s = new ConsoleSession(random(), principal, keyHash.clone(), random(), clock.instant());
         sessions.put(s.id(), s);
         return s;
     }
@@ -53,7 +56,12 @@ public final class ConsoleSessions {
         if (id == null || id.length() != 43) {
             return Optional.empty();
         }
-        return Optional.ofNullable(sessions.getIfPresent(id));
+        ConsoleSession session = sessions.getIfPresent(id);
+        if (session != null && !clock.instant().isBefore(session.signedInAt().plus(lifetime))) {
+            sessions.invalidate(id);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(session);
     }
 
     public void end(String id) {

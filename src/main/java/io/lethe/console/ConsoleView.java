@@ -64,7 +64,7 @@ public final class ConsoleView {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, contentType);
         message.setHeader("X-Content-Type-Options", "nosniff");
-        message.setHeader("Referrer-Policy", "no-referrer");
+        message.setHeader("Referrer-Policy", "same-origin"); // forms carry their Origin, nothing goes elsewhere
         responseHeader(message, "Cache-Control", "no-store");
     }
 }

@@ -67,12 +67,15 @@ public final class RequestPage {
     private final ConsoleView view;
     private final Json json = new Json();
     private final Clock clock;
+    private final io.lethe.review.PersonalDataAccessLog accessLog;
 
-    public RequestPage(RequestService requests, SyncLog syncLog, ConsoleView view, Clock clock) {
+    public RequestPage(RequestService requests, SyncLog syncLog, ConsoleView view, Clock clock,
+            io.lethe.review.PersonalDataAccessLog accessLog) {
         this.requests = requests;
         this.syncLog = syncLog;
         this.view = view;
         this.clock = clock;
+        this.accessLog = accessLog;
     }
 
     public void show(Exchange exchange) {
@@ -124,8 +127,12 @@ public final class RequestPage {
         if (r.type() != RequestType.ACCESS || r.status() != RequestStatus.COMPLETED) {
             throw new ConsoleRefusal(409, "Only a completed access request has an access package.");
         }
-        ConsoleView.download(exchange.getMessage(), "application/json", "access-" + r.id() + ".json",
-                json.write(requests.exportPackage(r)));
+        String file = json.write(requests.exportPackage(r));
+        ConsoleSession session = ConsoleGuard.session(exchange);
+        // The package is the person's data: who downloaded it is on the access log compliance reads.
+        accessLog.record(session.principal().keyName(), session.role().wire(), r.subjectId(),
+                "access package of request " + r.id() + " downloaded in the console");
+        ConsoleView.download(exchange.getMessage(), "application/json", "access-" + r.id() + ".json", file);
     }
 
     private DataSubjectRequest load(Exchange exchange) {

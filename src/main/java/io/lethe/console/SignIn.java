@@ -77,7 +77,7 @@ public final class SignIn {
         if (previous != null) {
             sessions.end(previous.id()); // a new id at every sign-in: a planted cookie never becomes a session
         }
-        ConsoleSession session = sessions.start(principal.get());
+        ConsoleSession session = sessions.start(principal.get(), ApiKeys.sha256(key.strip()));
         exchange.setProperty(ConsoleGuard.SESSION, session);
         String landing = Nav.landing(exchange.getContext(), session).orElse("/console/");
         ConsoleView.redirect(in, landing);

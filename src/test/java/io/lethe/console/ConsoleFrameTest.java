@@ -54,8 +54,9 @@ class ConsoleFrameTest {
     @Test
     void a_session_ends_after_its_idle_time_and_activity_keeps_it() {
         AtomicLong nanos = new AtomicLong();
-        ConsoleSessions sessions = new ConsoleSessions(Duration.ofMinutes(30), 100, Clock.systemUTC(), nanos::get);
-        ConsoleSession s = sessions.start(new Principal("ops", Role.COMPLIANCE));
+        ConsoleSessions sessions = new ConsoleSessions(Duration.ofMinutes(30), Duration.ofHours(12), 100,
+                Clock.systemUTC(), nanos::get);
+        ConsoleSession s = sessions.start(new Principal("ops", Role.COMPLIANCE), new byte[32]);
         assertThat(s.id()).hasSize(43).isNotEqualTo(s.csrf());
         nanos.addAndGet(Duration.ofMinutes(29).toNanos());
         assertThat(sessions.find(s.id())).isPresent(); // read: active again
@@ -67,9 +68,42 @@ class ConsoleFrameTest {
     }
 
     @Test
+    void a_busy_session_still_ends_its_lifetime_after_sign_in() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-12-01T08:00:00Z"));
+        Clock clock = new Clock() {
+            public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public java.time.Instant instant() { return now.get(); }
+        };
+        AtomicLong nanos = new AtomicLong();
+        ConsoleSessions sessions = new ConsoleSessions(Duration.ofMinutes(30), Duration.ofHours(12), 100, clock,
+                nanos::get);
+        ConsoleSession s = sessions.start(new Principal("ops", Role.COMPLIANCE), new byte[32]);
+        for (int minutes = 0; minutes < 12 * 60 - 20; minutes += 20) { // a request every 20 minutes all day
+            now.set(now.get().plus(Duration.ofMinutes(20)));
+            nanos.addAndGet(Duration.ofMinutes(20).toNanos());
+            assertThat(sessions.find(s.id())).as("after %d minutes", minutes + 20).isPresent();
+        }
+        now.set(now.get().plus(Duration.ofMinutes(20)));
+        assertThat(sessions.find(s.id())).isEmpty();
+    }
+
+    @Test
+    void a_form_must_come_from_the_hubs_own_origin_when_the_browser_names_one() {
+        ConsoleHttp http = new ConsoleHttp(TrustedProxies.parse(""), "https://privacy.example.com");
+        assertThat(http.sameOrigin(null, "localhost:8080")).isTrue();
+        assertThat(http.sameOrigin("http://localhost:8080", "localhost:8080")).isTrue();
+        assertThat(http.sameOrigin("https://privacy.example.com", "10.0.0.5:8080")).isTrue(); // behind the proxy
+        assertThat(http.sameOrigin("https://evil.example", "localhost:8080")).isFalse();
+        assertThat(http.sameOrigin("null", "localhost:8080")).isFalse();
+        assertThat(http.sameOrigin("http://localhost:8081", "localhost:8080")).isFalse();
+    }
+
+    @Test
     void the_csrf_token_must_match_exactly() {
-        ConsoleSession s = new ConsoleSessions(Duration.ofMinutes(1), 10, Clock.systemUTC())
-                .start(new Principal("admin", Role.ADMIN));
+        ConsoleSession s = new ConsoleSessions(Duration.ofMinutes(1), Duration.ofHours(12), 10, Clock.systemUTC())
+                .start(new Principal("admin", Role.ADMIN), new byte[32]);
         assertThat(s.csrfMatches(s.csrf())).isTrue();
         assertThat(s.csrfMatches(null)).isFalse();
         assertThat(s.csrfMatches("")).isFalse();

@@ -310,6 +310,9 @@ class ConsoleReviewTest extends HubTestSupport {
         assertThat(export.headers().firstValue("Content-Disposition").orElseThrow()).contains("attachment");
         assertThat(export.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(export.body()).contains(id, "hubspot");
+        assertThat(context.getRegistry().lookupByNameAndType("personalDataAccessLog",
+                io.lethe.review.PersonalDataAccessLog.class).page(null, null, 50))
+                .anySatisfy(e -> assertThat(e.reason()).contains(id, "console"));
     }
 
     /** The CSRF token of the current page's forms (every page has the sign-out form). */

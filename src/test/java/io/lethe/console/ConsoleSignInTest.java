@@ -113,7 +113,7 @@ class ConsoleSignInTest extends HubTestSupport {
         assertThat(csp).contains("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'")
                 .doesNotContain("unsafe-inline").doesNotContain("script-src");
         assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
-        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("same-origin");
         assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(page.body()).doesNotContain("<script").contains("/console/static/console.css");
 
@@ -155,6 +155,38 @@ class ConsoleSignInTest extends HubTestSupport {
         assertThat(api.send("DELETE", "/api/v1/api-keys/reviewer", ADMIN_KEY, null, null).status()).isEqualTo(204);
         browser.go("/console/overview");
         assertThat(browser.path()).isEqualTo("/console/"); // signed out with its key
+    }
+
+    @Test
+    void a_key_deleted_and_created_again_under_its_name_does_not_revive_the_old_keys_sessions() {
+        String leaked = api.post("/api/v1/api-keys", ADMIN_KEY, "{\"name\":\"rotated\",\"role\":\"compliance\"}")
+                .json().path("key").asText();
+        browser.signIn(leaked);
+        assertThat(browser.path()).isEqualTo("/console/overview");
+        assertThat(api.send("DELETE", "/api/v1/api-keys/rotated", ADMIN_KEY, null, null).status()).isEqualTo(204);
+        assertThat(api.post("/api/v1/api-keys", ADMIN_KEY, "{\"name\":\"rotated\",\"role\":\"compliance\"}")
+                .status()).isEqualTo(201);
+        browser.go("/console/overview");
+        assertThat(browser.path()).isEqualTo("/console/"); // the session of the leaked key ended with it
+    }
+
+    @Test
+    void a_sign_in_posted_with_another_sites_origin_is_refused_even_without_fetch_metadata() throws Exception {
+        HttpResponse<String> foreign = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/console/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "https://evil.example")
+                .header("X-Forwarded-For", "203.0.113.50")
+                .POST(HttpRequest.BodyPublishers.ofString("apiKey=" + java.net.URLEncoder.encode(COMPLIANCE_KEY,
+                        "UTF-8"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("Set-Cookie")).isEmpty();
+        HttpResponse<String> own = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/console/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "http://localhost:" + port).header("X-Forwarded-For", "203.0.113.51")
+                .POST(HttpRequest.BodyPublishers.ofString("apiKey=" + java.net.URLEncoder.encode(COMPLIANCE_KEY,
+                        "UTF-8"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).isEqualTo(303);
     }
 
     @Test

@@ -218,6 +218,13 @@ abstract class ErasureRequestTest extends HubTestSupport {
         assertThat(pkg.path("vendors").path("mailchimp").path("status").asText()).isEqualTo("not_found");
         assertThat(api.get("/api/v1/sync-log?requestId=" + id, ADMIN_KEY).body()).doesNotContain("Ada");
         assertThat(api.get("/api/v1/requests/" + id + "/export", COMPLIANCE_KEY).status()).isEqualTo(403);
+        // Who fetched the person's package is on the access log compliance reads (the early 409 was no download).
+        assertThat(context.getRegistry().lookupByNameAndType("personalDataAccessLog",
+                io.lethe.review.PersonalDataAccessLog.class).page(null, subjectId, 10))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.viewer()).isEqualTo("admin");
+                    assertThat(e.reason()).contains(id, "API");
+                });
     }
 
     @Test

@@ -18,7 +18,9 @@ final class SecurityHeaders {
 
     static void apply(String path, MultiMap headers) {
         headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Referrer-Policy", "no-referrer");
+        // The console's own forms must carry their Origin (its login-CSRF check reads it), which a browser replaces by
+        // "null" under no-referrer; same-origin still sends nothing to another site.
+        headers.set("Referrer-Policy", path != null && path.startsWith("/console") ? "same-origin" : "no-referrer");
         // API answers hold personal data: never stored. Elsewhere a page may choose its own caching.
         if ((path != null && path.startsWith("/api/")) || !headers.contains("Cache-Control")) {
             headers.set("Cache-Control", "no-store");
