@@ -56,7 +56,11 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
     public record Operation(String name, int batchMax, String rateLimit, String each, List<String> eachList,
             List<String> lookup, String per, Request request, Response response, List<String> readBack, String then,
             String job, Pagination pagination, Map<String, JsonNode> incrementalQuery, String hook, int maxUriLength,
-            int maxBodyBytes, int itemsMax, String mail, Quota quota) {
+            int maxBodyBytes, int itemsMax, String mail, Quota quota, BodyItems maxBodyItems) {
+    }
+
+    /** At most {@code max} values at {@code path} in one call's body (e.g. a Composite call's sub-requests). */
+    public record BodyItems(String path, int max) {
     }
 
     public record Request(String method, String path, Map<String, JsonNode> query, Map<String, String> headers,
