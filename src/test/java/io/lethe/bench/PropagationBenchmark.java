@@ -66,16 +66,22 @@ public final class PropagationBenchmark {
 
             // 1. Latency of a single opt-out when idle: POST until every vendor holds it.
             List<Long> latencies = new ArrayList<>();
+            List<String> breakdown = new ArrayList<>(); // per sample: the POST's own time and each vendor's
             for (int i = people; i < people + samples; i++) {
                 String email = emails.get(i);
                 long t0 = System.currentTimeMillis();
                 api.post("/api/v1/consents", HubProcess.KEY, withdrawal(email));
+                long posted = System.currentTimeMillis() - t0;
                 while (all.stream().anyMatch(s -> s.optedOutAt(email) == null)) {
                     Thread.sleep(5);
                 }
                 latencies.add(all.stream().mapToLong(s -> s.optedOutAt(email)).max().orElseThrow() - t0);
+                breakdown.add("sample " + (i - people + 1) + ": POST answered after " + posted + " ms; HubSpot "
+                        + (all.get(0).optedOutAt(email) - t0) + ", Mailchimp " + (all.get(1).optedOutAt(email) - t0)
+                        + ", Salesforce " + (all.get(2).optedOutAt(email) - t0) + " ms");
                 Thread.sleep(1500); // idle again: the next sample starts with nothing pending
             }
+            List<Long> inOrder = new ArrayList<>(latencies);
 
             // 2. Throughput: people opt-outs in batches of 1000, until every vendor holds every one.
             int[] before = all.stream().mapToInt(p -> p.calls().getAsInt()).toArray();
@@ -102,9 +108,11 @@ public final class PropagationBenchmark {
             int salesforceCalls = salesforce.calls() - before[2];
             int hubspotMin = ceil(people, 100);
             int mailchimpMin = ceil(people, 500);
-            // Per 200 people: a Contact and a Lead look-up and two collections of 100 look-up records (itemsMax); the
-            // 1,900-character URI limit cuts the look-ups further, so Salesforce's ratio sits above 1 by design.
-            int salesforceMin = 4 * ceil(people, 200);
+            // Salesforce's documented floor: each person is one Contact, and a Composite call changes at most 1,000
+            // records (five collections of 200); look-ups need each address as a SOQL literal twice (Contact and
+            // Lead queries), and a Composite call holds at most 5 queries of at most 100,000 characters.
+            long literals = emails.subList(0, people).stream().mapToLong(e -> e.length() + 3).sum();
+            int salesforceMin = ceil(people, 1000) + (int) Math.ceil(2.0 * literals / 500_000);
             double floorSeconds = hubspotMin * 10.0 / 100; // HubSpot: 100 requests per 10 s sustained
             Collections.sort(latencies);
             System.out.println();
@@ -123,6 +131,10 @@ public final class PropagationBenchmark {
             System.out.printf("Single opt-out when idle, POST to held by all three vendors, %d samples: median %d ms,"
                     + " p99 %d ms, max %d ms%n", latencies.size(), latencies.get(latencies.size() / 2),
                     latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1), latencies.get(latencies.size() - 1));
+            int slowest = inOrder.indexOf(latencies.get(latencies.size() - 1));
+            System.out.println("slowest idle " + breakdown.get(slowest) + "; first " + breakdown.get(0));
+            System.out.printf("load average at the end: %s%n",
+                    Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
         } finally {
             hubspot.close();
             mailchimp.close();
