@@ -62,7 +62,7 @@ public final class PropagationBenchmark {
         HttpClient http = HttpClient.newHttpClient();
         try (HubProcess hub = HubProcess.start(env, Files.createTempFile("lethe-propagation-", ".log"))) {
             hub.awaitHealthy(http);
-            ApiClient api = new ApiClient(hub.port);
+            ApiClient api = new ApiClient(hub.port, java.time.Duration.ofMinutes(5)); // a shared, loaded machine
 
             // 1. Latency of a single opt-out when idle: POST until every vendor holds it.
             List<Long> latencies = new ArrayList<>();
