@@ -110,6 +110,43 @@ public final class SalesforceBehaviour implements VendorBehaviour {
         return (String) c.get("Id");
     }
 
+    /** A Contact with these ids (its Individual's when {@code individualId} is not null): tests that name records. */
+    public synchronized String addContact(String email, String contactId, String individualId) {
+        Map<String, Object> c = person("Contact", email, individualId != null);
+        rename(c, contactId);
+        if (individualId != null) {
+            rename(records.get((String) c.get("IndividualId")), individualId);
+            c.put("IndividualId", individualId);
+        }
+        return contactId;
+    }
+
+    private void rename(Map<String, Object> record, String id) {
+        String old = (String) record.get("Id");
+        records.remove(old);
+        String type = typeById.remove(old);
+        record.put("Id", id);
+        records.put(id, record);
+        typeById.put(id, type);
+    }
+
+    /** Sets one field of a record (as a user of the org would, e.g. an opt-out made in Salesforce). */
+    public synchronized void set(String id, String field, Object value) {
+        records.get(id).put(field, value);
+    }
+
+    /** Holds nobody again (sessions stay valid, so a connected hub need not log in again). */
+    public synchronized void reset() {
+        records.clear();
+        typeById.clear();
+        deleted.clear();
+        optedOutAt.clear();
+        cursors.clear();
+        pageSize = 2000;
+        apiAllowance = apiUsed + 100_000;
+        failQueries = false;
+    }
+
     /** A Lead; a converted one is found by queries but refuses updates, as in Salesforce. */
     public synchronized String addLead(String email, boolean converted, boolean withIndividual) {
         Map<String, Object> l = person("Lead", email, withIndividual);
