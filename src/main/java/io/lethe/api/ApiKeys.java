@@ -145,6 +145,11 @@ public final class ApiKeys {
         return Optional.of(match.principal);
     }
 
+    /** The key this principal signed in with is still defined with the same role (not revoked since). */
+    public boolean isCurrent(Principal principal) {
+        return everyKey(false).stream().anyMatch(e -> e.principal.equals(principal));
+    }
+
     public List<KeyInfo> list() {
         List<KeyInfo> keys = new ArrayList<>();
         for (Entry e : everyKey(true)) {

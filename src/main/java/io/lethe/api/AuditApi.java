@@ -104,9 +104,10 @@ public final class AuditApi {
         return m;
     }
 
-    private static void csv(Exchange exchange, List<SyncEntry> page, Long nextAfter) {
+    /** Sync-log entries as CSV (RFC 4180, CRLF, a header line), formula-like cells neutralised (see {@link #cell}). */
+    public static String csv(List<SyncEntry> entries) {
         StringBuilder out = new StringBuilder(CSV_HEADER).append("\r\n");
-        for (SyncEntry e : page) {
+        for (SyncEntry e : entries) {
             Object[] cells = {e.seq(), e.at(), e.vendor(), e.subjectId(), e.requestId(), e.action(), e.outcome(),
                 e.httpStatus(), e.attempt(), e.detail(), e.hash(), e.prevHash()};
             for (int i = 0; i < cells.length; i++) {
@@ -114,6 +115,11 @@ public final class AuditApi {
             }
             out.append("\r\n");
         }
+        return out.toString();
+    }
+
+    private static void csv(Exchange exchange, List<SyncEntry> page, Long nextAfter) {
+        String out = csv(page);
         var message = exchange.getMessage();
         Responses.clearInboundHeaders(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
@@ -121,11 +127,11 @@ public final class AuditApi {
         if (nextAfter != null) {
             message.setHeader("Lethe-Next-After", nextAfter);
         }
-        message.setBody(out.toString());
+        message.setBody(out);
     }
 
     /** RFC 4180 quoting, and a leading quote mark on cells a spreadsheet would run as a formula. */
-    static String cell(Object value) {
+    public static String cell(Object value) {
         if (value == null) {
             return "";
         }

@@ -38,31 +38,46 @@ public final class ConnectorApi {
      * finished yet; {@code oldestPendingAt}: when the oldest of them was written.
      */
     public void list(Exchange exchange) {
-        Map<String, Long> pending = outbox.unfinished();
-        Map<String, Instant> oldest = stalled.oldestUndelivered();
-        Map<String, Instant> lastSync = outbox.lastSync();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ConnectorDescriptor d : connectors.known()) {
-            boolean enabled = connectors.isEnabled(d.id());
-            Instant parked = enabled ? outbox.parkedUntil(d.id()).orElse(null) : null;
+        for (Status st : statuses(connectors, outbox, stalled)) {
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("id", d.id());
-            c.put("title", d.title());
-            c.put("category", d.category());
-            c.put("enabled", enabled);
-            Instant oldestPending = oldest.get(d.id());
-            c.put("health", !enabled ? "disabled" : parked != null ? "parked"
-                    : stalled.stalled(oldestPending) ? "stalled" : "up");
-            if (parked != null) {
-                c.put("parkedUntil", parked.toString());
+            c.put("id", st.id());
+            c.put("title", st.title());
+            c.put("category", st.category());
+            c.put("enabled", st.enabled());
+            c.put("health", st.health());
+            if (st.parkedUntil() != null) {
+                c.put("parkedUntil", st.parkedUntil().toString());
             }
-            c.put("pending", pending.getOrDefault(d.id(), 0L));
-            c.put("oldestPendingAt", oldestPending == null ? null : oldestPending.toString());
-            Instant last = lastSync.get(d.id());
-            c.put("lastSyncAt", last == null ? null : last.toString());
+            c.put("pending", st.pending());
+            c.put("oldestPendingAt", st.oldestPendingAt() == null ? null : st.oldestPendingAt().toString());
+            c.put("lastSyncAt", st.lastSyncAt() == null ? null : st.lastSyncAt().toString());
             out.add(c);
         }
         responses.json(exchange, 200, out);
+    }
+
+    /** One connector as {@code GET /api/v1/connectors} (and the console's overview) shows it. */
+    public record Status(String id, String title, String category, boolean enabled, String health,
+            Instant parkedUntil, long pending, Instant oldestPendingAt, Instant lastSyncAt) {
+    }
+
+    /** Every known connector's health and backlog (see {@link #list}). */
+    public static List<Status> statuses(Connectors connectors, Outbox outbox, StalledCommands stalled) {
+        Map<String, Long> pending = outbox.unfinished();
+        Map<String, Instant> oldest = stalled.oldestUndelivered();
+        Map<String, Instant> lastSync = outbox.lastSync();
+        List<Status> out = new ArrayList<>();
+        for (ConnectorDescriptor d : connectors.known()) {
+            boolean enabled = connectors.isEnabled(d.id());
+            Instant parked = enabled ? outbox.parkedUntil(d.id()).orElse(null) : null;
+            Instant oldestPending = oldest.get(d.id());
+            String health = !enabled ? "disabled" : parked != null ? "parked"
+                    : stalled.stalled(oldestPending) ? "stalled" : "up";
+            out.add(new Status(d.id(), d.title(), d.category(), enabled, health, parked,
+                    pending.getOrDefault(d.id(), 0L), oldestPending, lastSync.get(d.id())));
+        }
+        return out;
     }
 
     public void subjectVendors(Exchange exchange) {

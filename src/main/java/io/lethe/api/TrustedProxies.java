@@ -40,6 +40,12 @@ public final class TrustedProxies {
         return new TrustedProxies(blocks);
     }
 
+    /** The socket peer (an IP literal) is one of the trusted proxies, whose forwarded headers are believed. */
+    public boolean trusts(String peerAddress) {
+        ClientAddress peer = ClientAddress.parse(peerAddress);
+        return peer != null && contains(peer);
+    }
+
     boolean contains(ClientAddress address) {
         return blocks.stream().anyMatch(b -> b.contains(address.bytes()));
     }

@@ -184,6 +184,14 @@ public final class SyncLog {
             sql.append(" and request_id = ?");
             args.add(q.requestId());
         }
+        if (q.action() != null) {
+            sql.append(" and action = ?");
+            args.add(q.action());
+        }
+        if (q.outcome() != null) {
+            sql.append(" and outcome = ?");
+            args.add(q.outcome());
+        }
         if (q.from() != null) {
             sql.append(" and at >= ?");
             args.add(q.from().atOffset(ZoneOffset.UTC));
@@ -197,6 +205,25 @@ public final class SyncLog {
         List<SyncEntry> entries = new ArrayList<>();
         stream(sql.toString(), args, entries::add);
         return entries;
+    }
+
+    /** The actions and outcomes the log holds (for the console's filter lists), each sorted. */
+    public Map<String, List<String>> distinctCodes() {
+        Map<String, List<String>> codes = new java.util.LinkedHashMap<>();
+        for (String column : List.of("vendor", "action", "outcome")) {
+            List<String> values = new ArrayList<>();
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "select distinct " + column + " from sync_log order by " + column);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new RegisterException("reading the sync log failed", e);
+            }
+            codes.put(column, values);
+        }
+        return codes;
     }
 
     private void stream(String sql, List<Object> args, Consumer<SyncEntry> sink) {

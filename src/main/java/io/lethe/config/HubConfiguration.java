@@ -40,7 +40,6 @@ import io.lethe.connectors.Connectors;
 import io.lethe.connectors.DescriptorValidator;
 import io.lethe.connectors.engine.AnswerRules;
 import io.lethe.connectors.engine.ConnectorEngine;
-import io.lethe.connectors.engine.JobStatus;
 import io.lethe.connectors.engine.HttpTransport;
 import io.lethe.connectors.engine.VendorCalls;
 import io.lethe.dispatch.DispatchWakeup;
@@ -179,28 +178,20 @@ public class HubConfiguration implements CamelConfiguration {
         // Vendors' asynchronous jobs (routes/jobs.camel.yaml): polled with the engine's pollJob and the "job:" status
         // operation of the operation each command ran; quotas from that operation's "quota:" (connectors/README.md).
         VendorJobs.DpoMail dpoMail = VendorJobs.DpoMail.through(mailOutbox, dispatchPolicy.dpoEmail());
-        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, (connectorId, operation, jobId) -> {
-            JobStatus status = engine.pollJob(connectors.enabled(connectorId).orElseThrow(), operation, jobId);
-            return new VendorJobs.JobResult(VendorJobs.State.valueOf(status.state().name()), status.detail(), null);
-        }, command -> connectors.enabled(command.connector()).map(c -> {
-            String operation = Dispatcher.operation(c, command);
-            if (operation == null || !c.descriptor().declares(operation)) {
-                return null;
-            }
-            var op = c.descriptor().operation(operation);
-            // the job may be started by the operation's second step (SendGrid: the contacts deletion after the erase job)
-            return op.job() != null || op.then() == null ? op.job() : c.descriptor().operation(op.then()).job();
-        }).orElse(null), new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
+        VendorJobPolling jobPolling = new VendorJobPolling(engine, connectors, register);
+        VendorJobs vendorJobs = new VendorJobs(dataSource, outbox, dpoMail, jobPolling, jobPolling,
+                new VendorJobs.Settings(settings.duration("lethe.jobs.first-poll-after"),
                 settings.duration("lethe.jobs.max-poll-interval"), settings.duration("lethe.jobs.max-age"),
                 settings.getInt("lethe.jobs.poll-batch")), clock);
         outbox.setFinishHook(vendorJobs);
         registry.bind("vendorJobs", vendorJobs);
-        // A quota counts per operation (Segment's two regulation categories are its two operations), in UTC.
+        // A quota counts per operation (Segment's two regulation categories are its two operations), its days and
+        // months in the vendor's declared time zone (quota.timezone, UTC by default).
         dispatcher.setQuotas(new VendorQuotas(dataSource, dpoMail, clock), (connectorId, operation) -> connectors
                 .enabled(connectorId).filter(c -> c.descriptor().declares(operation))
                 .map(c -> c.descriptor().operation(operation).quota())
                 .map(q -> new VendorQuotas.Quota(operation, q.ids(), q.per().equals("day") ? VendorQuotas.Per.DAY
-                        : VendorQuotas.Per.MONTH, null)));
+                        : VendorQuotas.Per.MONTH, java.time.ZoneId.of(q.timezone()))));
         registry.bind("consentRegister", register);
         registry.bind("dispatcher", dispatcher);
         StalledCommands stalled = new StalledCommands(dataSource, connectors, mailOutbox, settings.optional("lethe.dpo.email"),
@@ -261,10 +252,11 @@ public class HubConfiguration implements CamelConfiguration {
         ApiKeys apiKeys = InitialAdminKey.configuredOrInitial(settings.optional("lethe.api-keys"), dataDir, System.out)
                 .withStore(new ApiKeyStore(dataSource), clock);
         AccessPolicy policy = AccessPolicy.fromOpenApi(openApi.tree(), settings.getInt("lethe.api.body-limit"));
+        TrustedProxies trustedProxies = TrustedProxies.parse(settings.optional("lethe.trusted-proxies"));
         RateLimits rateLimits = new RateLimits(settings.getInt("lethe.api.rate-limit.failed-auth-per-minute"),
                 Map.of("lookupSubject", settings.getInt("lethe.api.rate-limit.lookups-per-minute"),
                         "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute")),
-                settings.getInt("lethe.api.rate-limit.max-tracked"), TrustedProxies.parse(settings.optional("lethe.trusted-proxies")));
+                settings.getInt("lethe.api.rate-limit.max-tracked"), trustedProxies);
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy, rateLimits));
         IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("idempotency"),
                 java.time.Duration.ofHours(settings.getInt("lethe.api.idempotency-retention-hours")),
@@ -296,6 +288,27 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("reconcileApi", new ReconcileApi(connectors, reconcileRuns, context.createProducerTemplate(),
                 responses));
         registry.bind("connectorApi", new ConnectorApi(connectors, outbox, stalled, register, responses));
+        // Review read models (io.lethe.review) behind the console's subject, connectors, reports and access-log pages
+        io.lethe.review.PersonalDataAccessLog accessLog = new io.lethe.review.PersonalDataAccessLog(dataSource, clock);
+        io.lethe.console.ReviewPages.Models review = new io.lethe.console.ReviewPages.Models(
+                new io.lethe.review.SubjectFile(register, outbox, requestService, accessLog), accessLog,
+                new io.lethe.review.ConnectorDescriptions(connectors, reconcileRuns), new io.lethe.review.DataMap(connectors),
+                new io.lethe.review.RiskReport(dataSource, connectors, reconcileRuns, clock,
+                        settings.getInt("lethe.consent.max-age-months"), settings.duration("lethe.dispatch.alert-after")),
+                new io.lethe.review.BacklogHistory(dataSource, clock));
+        registry.bind("personalDataAccessLog", accessLog);
+        registry.bind("subjectFile", review.subjects());
+        registry.bind("connectorDescriptions", review.connectors());
+        registry.bind("dataMap", review.dataMap());
+        registry.bind("riskReport", review.risks());
+        registry.bind("backlogHistory", review.backlog());
+
+        // Console (routes/console.camel.yaml): the same services as the API, behind its own sign-in.
+        io.lethe.console.Console.bind(registry, new io.lethe.console.Console.Services(apiKeys, rateLimits,
+                trustedProxies, settings.get("lethe.public-url"),
+                java.time.Duration.ofMinutes(settings.getInt("lethe.console.idle-minutes")), clock, syncLog, auditChain,
+                requestService, connectors, outbox, stalled, reconcileRuns, register, purposes));
+        io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));

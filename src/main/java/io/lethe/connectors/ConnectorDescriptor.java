@@ -14,7 +14,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ConnectorDescriptor(Path file, String id, String title, String category, String identity,
         List<String> dataCategories, Map<String, Parameter> parameters, Map<String, String> purposes,
-        Map<String, List<String>> purposeFields, boolean pushOptIns, Client client, Map<String, Operation> operations) {
+        Map<String, List<String>> purposeFields, boolean pushOptIns, Client client, Map<String, Operation> operations,
+        DataMap dataMap) {
+
+    /**
+     * Optional {@code dataMap:} facts for the record of processing (GDPR Art. 30) that nothing else in the file says:
+     * where the vendor keeps the data, whose data it is, and on what the transfer rests. Null when not declared.
+     */
+    public record DataMap(String region, List<String> dataSubjects, String transfers) {
+    }
 
     /** Dispatch actions and the operation each runs. */
     public static final Map<String, String> ACTION_OPERATIONS = Map.of("opt_out", "optOut", "opt_in", "optIn",
@@ -56,11 +64,20 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
     public record Operation(String name, int batchMax, String rateLimit, String each, List<String> eachList,
             List<String> lookup, String per, Request request, Response response, List<String> readBack, String then,
             String job, Pagination pagination, Map<String, JsonNode> incrementalQuery, String hook, int maxUriLength,
-            int maxBodyBytes, int itemsMax, String mail, Quota quota, BodyItems maxBodyItems) {
+            int maxBodyBytes, int itemsMax, String mail, Quota quota, VerifyLater verifyLater, String groupBy,
+            Map<String, JsonNode> incrementalBody, BodyItems maxBodyItems) {
     }
 
     /** At most {@code max} values at {@code path} in one call's body (e.g. a Composite call's sub-requests). */
     public record BodyItems(String path, int max) {
+    }
+
+    /**
+     * {@code verifyLater}: a deletion the vendor only queues is read back later with {@code operation}, first after
+     * {@code after}, then every {@code every}, until gone ({@code verified}) or past {@code until}
+     * ({@code action_required}). The durations are ISO-8601, or a {@code {{parameter}}} holding one.
+     */
+    public record VerifyLater(String operation, String after, String every, String until) {
     }
 
     public record Request(String method, String path, Map<String, JsonNode> query, Map<String, String> headers,
@@ -69,7 +86,7 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
 
     public record Response(List<Integer> notFound, String found, String failed, String failedRecords, String items,
             String identity, Map<String, String> capture, State state, String job, String status, List<String> done,
-            List<String> failedStates, Results results, List<Integer> accepted) {
+            List<String> failedStates, Results results, List<Integer> accepted, String data) {
     }
 
     /** Per-command results (in-house receivers): items, and inside each the command id, status and data. */
@@ -86,8 +103,11 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
     public record Pagination(String type, String next, int size, String total) {
     }
 
-    /** A vendor quota of identities per period (month or day): beyond it the connector parks and the DPO is told. */
-    public record Quota(long ids, String per) {
+    /**
+     * A vendor quota of identities per period (month or day): beyond it the connector parks and the DPO is told.
+     * {@code timezone}: where the vendor's day (or month) starts (Google's quotas reset at midnight Pacific time).
+     */
+    public record Quota(long ids, String per, String timezone) {
     }
 
     public Operation operation(String name) {

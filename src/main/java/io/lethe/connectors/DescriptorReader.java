@@ -22,6 +22,7 @@ import io.lethe.connectors.ConnectorDescriptor.Request;
 import io.lethe.connectors.ConnectorDescriptor.Response;
 import io.lethe.connectors.ConnectorDescriptor.RetryAfter;
 import io.lethe.connectors.ConnectorDescriptor.State;
+import io.lethe.connectors.ConnectorDescriptor.VerifyLater;
 
 /**
  * Turns one connector file's tree into a {@link ConnectorDescriptor}, refusing every key the engine does not read
@@ -30,7 +31,8 @@ import io.lethe.connectors.ConnectorDescriptor.State;
 final class DescriptorReader {
 
     static final Set<String> TOP = Set.of("id", "title", "category", "identity", "dataCategories", "parameters",
-            "purposes", "pushOptIns", "client", "operations");
+            "purposes", "pushOptIns", "client", "operations", "dataMap");
+    static final Set<String> DATA_MAP_KEYS = Set.of("region", "dataSubjects", "transfers");
     static final Set<String> REQUIRED_TOP = Set.of("id", "title", "category", "identity", "parameters", "purposes",
             "client", "operations");
     static final Set<String> PARAMETER_KEYS = Set.of("title", "description", "type", "format", "default", "required",
@@ -49,11 +51,13 @@ final class DescriptorReader {
     static final Set<String> RETRY_UNITS = Set.of("seconds", "millis", "epochSeconds", "httpDate");
     static final Set<String> OPERATION_KEYS = Set.of("batchMax", "rateLimit", "each", "lookup", "per", "request",
             "response", "readBack", "then", "job", "pagination", "incremental", "hook", "maxUriLength", "maxBodyBytes",
-            "itemsMax", "mail", "quota", "maxBodyItems");
+            "itemsMax", "mail", "quota", "verifyLater", "groupBy", "maxBodyItems");
     static final Set<String> REQUEST_KEYS = Set.of("method", "path", "query", "headers", "body", "contentType");
     static final Set<String> RESPONSE_KEYS = Set.of("notFound", "found", "failed", "failedRecords", "items",
-            "identity", "capture", "state", "job", "status", "done", "results", "accepted");
+            "identity", "capture", "state", "job", "status", "done", "results", "accepted", "data");
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** What an operation's calls may be split by: a call never mixes two values of it. */
+    static final Set<String> GROUP_BY = Set.of("regulation");
     static final Set<String> PAGINATION_TYPES = Set.of("cursor", "offset", "nextUrl");
 
     private final Report r;
@@ -91,7 +95,28 @@ final class DescriptorReader {
         root.path("dataCategories").forEach(c -> categories.add(c.asText()));
         return new ConnectorDescriptor(file, root.path("id").asText(""), root.path("title").asText(""),
                 root.path("category").asText(""), root.path("identity").asText(""), List.copyOf(categories), parameters,
-                purposes, purposeFields, root.path("pushOptIns").asBoolean(false), client, operations);
+                purposes, purposeFields, root.path("pushOptIns").asBoolean(false), client, operations,
+                dataMap(root.path("dataMap")));
+    }
+
+    /** The record-of-processing facts; {@code region} is required once the block is there. */
+    private ConnectorDescriptor.DataMap dataMap(JsonNode node) {
+        if (node.isMissingNode()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            r.add("dataMap", "must be a mapping");
+            return null;
+        }
+        r.unknownKeys(node, "dataMap.", DATA_MAP_KEYS);
+        if (!node.path("region").isTextual() || node.path("region").asText().isBlank()) {
+            r.add("dataMap.region", "is required");
+        }
+        if (node.has("dataSubjects") && !node.get("dataSubjects").isArray()) {
+            r.add("dataMap.dataSubjects", "must be a list");
+        }
+        return new ConnectorDescriptor.DataMap(node.path("region").asText(""), texts(node.path("dataSubjects")),
+                node.path("transfers").asText(null));
     }
 
     private Map<String, Parameter> parameters(JsonNode node) {
@@ -259,18 +284,50 @@ final class DescriptorReader {
                     p.path("total").asText(null));
         }
         Map<String, JsonNode> incremental = Map.of();
+        Map<String, JsonNode> incrementalBody = Map.of();
         if (op.has("incremental")) {
-            r.unknownKeys(op.get("incremental"), f + ".incremental.", Set.of("query"));
+            r.unknownKeys(op.get("incremental"), f + ".incremental.", Set.of("query", "body"));
             incremental = nodes(op.get("incremental").path("query"));
+            incrementalBody = nodes(op.get("incremental").path("body"));
         }
         Quota quota = null;
         if (op.has("quota")) {
             JsonNode q = op.get("quota");
-            r.unknownKeys(q, f + ".quota.", Set.of("ids", "per"));
+            r.unknownKeys(q, f + ".quota.", Set.of("ids", "per", "timezone"));
             if (q.path("ids").asLong(0) < 1 || !Set.of("month", "day").contains(q.path("per").asText())) {
                 r.add(f + ".quota", "needs ids (at least 1) and per (month or day)");
             }
-            quota = new Quota(q.path("ids").asLong(), q.path("per").asText());
+            String zone = q.path("timezone").asText("UTC");
+            try {
+                java.time.ZoneId.of(zone);
+            } catch (java.time.DateTimeException e) {
+                r.add(f + ".quota.timezone", "must be a time-zone id such as America/Los_Angeles");
+            }
+            quota = new Quota(q.path("ids").asLong(), q.path("per").asText(), zone);
+        }
+        VerifyLater verifyLater = null;
+        if (op.has("verifyLater")) {
+            JsonNode v = op.get("verifyLater");
+            r.unknownKeys(v, f + ".verifyLater.", Set.of("operation", "after", "every", "until"));
+            if (!v.path("operation").isTextual()) {
+                r.add(f + ".verifyLater.operation", "is required (the read-back operation)");
+            }
+            for (String key : List.of("after", "every", "until")) {
+                String text = v.path(key).asText("");
+                if (!text.contains("{{")) {
+                    try {
+                        Duration.parse(text);
+                    } catch (java.time.format.DateTimeParseException e) {
+                        r.add(f + ".verifyLater." + key, "must be an ISO-8601 duration such as PT10M (or a {{parameter}})");
+                    }
+                }
+            }
+            verifyLater = new VerifyLater(v.path("operation").asText(null), v.path("after").asText(""),
+                    v.path("every").asText(""), v.path("until").asText(""));
+        }
+        String groupBy = op.path("groupBy").asText(null);
+        if (groupBy != null && !GROUP_BY.contains(groupBy)) {
+            r.add(f + ".groupBy", "must be one of " + sorted(GROUP_BY));
         }
         ConnectorDescriptor.BodyItems bodyItems = null;
         if (op.has("maxBodyItems")) {
@@ -289,7 +346,7 @@ final class DescriptorReader {
                 names(op.path("readBack")), op.path("then").asText(null), op.path("job").asText(null), pagination,
                 incremental, op.path("hook").asText(null), op.path("maxUriLength").asInt(0),
                 op.path("maxBodyBytes").asInt(0), op.path("itemsMax").asInt(0), op.path("mail").asText(null), quota,
-                bodyItems);
+                verifyLater, groupBy, incrementalBody, bodyItems);
     }
 
     private Response response(String f, JsonNode n) {
@@ -320,7 +377,7 @@ final class DescriptorReader {
         return new Response(List.copyOf(notFound), n.path("found").asText(null), failedPath,
                 n.path("failedRecords").asText(null), n.path("items").asText(null), n.path("identity").asText(null),
                 capture, state, n.path("job").asText(null), n.path("status").asText(null), texts(n.path("done")),
-                failedStates, results, List.copyOf(accepted));
+                failedStates, results, List.copyOf(accepted), n.path("data").asText(null));
     }
 
     private Map<String, String> strings(JsonNode node, String field) {

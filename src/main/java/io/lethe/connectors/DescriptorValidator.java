@@ -101,6 +101,7 @@ public final class DescriptorValidator {
         });
         checkParameters(d, root, r);
         checkOperations(d, r);
+        checkDataMap(root, r);
         return r.count > 0 ? null : d;
     }
 
@@ -133,6 +134,12 @@ public final class DescriptorValidator {
             refs.addAll(op.readBack());
             refs.add(op.job());
             refs.add(op.then());
+            if (op.verifyLater() != null) {
+                refs.add(op.verifyLater().operation());
+                if (!op.name().equals("erase") || op.job() != null) {
+                    r.add(f + ".verifyLater", "is for an erase whose deletion the vendor only queues (no job:)");
+                }
+            }
             for (String ref : refs) {
                 if (ref != null) {
                     reached.add(ref);
@@ -174,9 +181,18 @@ public final class DescriptorValidator {
         }
         d.operations().keySet().stream().filter(name -> !reached.contains(name))
                 .forEach(name -> r.add("operations." + name, "nothing runs it (not a dispatch operation, readState, "
-                        + "or the lookup, readBack, then or job of another operation)"));
+                        + "or the lookup, readBack, then, job or verifyLater of another operation)"));
         d.client().rateLimits().keySet().stream().filter(b -> !buckets.contains(b))
                 .forEach(b -> r.add("client.rateLimits." + b, "no operation takes this bucket"));
+    }
+
+    /** The data map is read by people (Art. 30 record), never resolved: a {{parameter}} there would print raw. */
+    private static void checkDataMap(JsonNode root, DescriptorReader.Report r) {
+        strings(root.path("dataMap"), s -> {
+            if (PLACEHOLDER.matcher(s).find()) {
+                r.add("dataMap", "is plain text for the record of processing; {{parameters}} are not filled in here");
+            }
+        });
     }
 
     static void collect(String text, Set<String> into) {

@@ -39,6 +39,11 @@ public final class Demo {
         main.addOverrideProperty("lethe.jobs.first-poll-after", "10s");
         main.addOverrideProperty("lethe.jobs.max-poll-interval", "20s");
         main.addOverrideProperty("lethe.jobs.check-ms", "5000");
+        // Braze's and Klaviyo's queued deletions land after about 20 s in their sandboxes: read them back as often
+        for (String vendor : new String[] {"braze", "klaviyo"}) {
+            main.addOverrideProperty("lethe." + vendor + ".verify-after", "PT10S");
+            main.addOverrideProperty("lethe." + vendor + ".verify-every", "PT10S");
+        }
 
         console.println();
         console.println("  Lethe demo: vendor sandboxes on loopback, seeded with " + String.join(", ", SEED));
@@ -47,6 +52,9 @@ public final class Demo {
         console.println("  Admin API key for this run:");
         console.println("    export KEY=" + adminKey);
         console.println();
+        console.println("  Compliance console: http://localhost:" + main.getOverrideProperties()
+                .getProperty("lethe.http.port", System.getenv().getOrDefault("LETHE_HTTP_PORT", "8080"))
+                + "/console/ (sign in with this key)");
         console.println("  See README.md, section Demo, for commands to try.");
         console.println();
     }

@@ -527,6 +527,37 @@ public final class Outbox {
         });
     }
 
+    /** A command that waits for a person (a refusal no retry can fix), as the console lists it. */
+    public record NeedsAction(long id, String connector, String subjectId, String requestId, String action,
+            String outcome, String detail, Instant updatedAt) {
+    }
+
+    /** Commands in {@code action_required}, newest first, at most {@code max}; and how many there are in all. */
+    public Map.Entry<Long, List<NeedsAction>> needingAction(int max) {
+        return inTransaction(c -> {
+            long count;
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from outbox_command where status ="
+                    + " 'action_required'"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                count = rs.getLong(1);
+            }
+            List<NeedsAction> list = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, request_id, action,"
+                    + " outcome, detail, updated_at from outbox_command where status = 'action_required'"
+                    + " order by updated_at desc, id desc limit ?")) {
+                ps.setInt(1, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        list.add(new NeedsAction(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getObject(8, OffsetDateTime.class).toInstant()));
+                    }
+                }
+            }
+            return Map.entry(count, list);
+        });
+    }
+
     /** The latest command per connector for one subject. */
     public List<LastCommand> lastCommands(String subjectId) {
         return inTransaction(c -> {

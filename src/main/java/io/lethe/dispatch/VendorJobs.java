@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * {@code delivered} for opt-out, with their sync-log entries, so the request advances as usual) or FAILED (the
  * commands are {@code action_required}; the life cycle's DPO alert e-mails the DPO once). A running job is polled again
  * later, each wait twice the last up to {@code maxInterval}; a job older than {@code maxAge} (vendors promise 30
- * days) keeps being polled and the DPO is told once. Logs name connectors, job ids and counts only.
+ * days) keeps being polled and the DPO is told once. A deletion the vendor only queues, with no job of its own
+ * ({@code verifyLater}), is tracked the same way with a read-back for its status: polled at its own pace until the
+ * vendor no longer finds the person ({@code verified}) or, past its give-up time, {@code action_required} (the DPO
+ * alert, once). Logs name connectors, job ids and counts only.
  */
 public final class VendorJobs implements Outbox.FinishHook {
 
@@ -64,12 +68,47 @@ public final class VendorJobs implements Outbox.FinishHook {
     @FunctionalInterface
     public interface Poller {
         JobResult poll(String connectorId, String statusOperation, String jobId);
+
+        /** A read-back: the commands whose person the vendor's read-back operation still finds. */
+        default Set<Long> stillPresent(String connectorId, String readBackOperation, List<Command> commands) {
+            throw new UnsupportedOperationException(connectorId + " has no read-backs");
+        }
     }
 
     /** The status operation that tracks a command's job: the {@code job:} of the operation it ran, in its file. */
     @FunctionalInterface
     public interface StatusOperations {
         String of(Command command);
+
+        /** How the command's job is tracked; a plain status operation unless overridden. */
+        default Tracking tracking(Command command) {
+            String operation = of(command);
+            return operation == null ? null : Tracking.status(operation);
+        }
+    }
+
+    /**
+     * How a job is polled: a vendor status operation with the doubling waits of {@link Settings} (durations null),
+     * and once it is done the read-back {@code afterDone} (or null: none); or a read-back ({@code verifyLater}) first
+     * after {@code firstPoll}, then every {@code every}, given up after {@code giveUpAfter}.
+     */
+    public record Tracking(String operation, Duration firstPoll, Duration every, Duration giveUpAfter,
+            String afterDone) {
+        public static Tracking status(String operation) {
+            return new Tracking(operation, null, null, null, null);
+        }
+
+        public static Tracking status(String operation, String afterDone) {
+            return new Tracking(operation, null, null, null, afterDone);
+        }
+
+        public static Tracking readBack(String operation, Duration after, Duration every, Duration until) {
+            return new Tracking(operation, after, every, until, null);
+        }
+
+        boolean isReadBack() {
+            return every != null;
+        }
     }
 
     /** An e-mail to the DPO, queued in the caller's transaction (the hub: the mail queue, {@code MailOutbox}). */
@@ -87,9 +126,13 @@ public final class VendorJobs implements Outbox.FinishHook {
     public record Settings(Duration firstPoll, Duration maxInterval, Duration maxAge, int pollBatch) {
     }
 
-    /** One tracked job. */
+    /** One tracked job; {@code every} and {@code giveUpAt} only for a read-back job. */
     public record Job(long id, String connector, String jobId, String statusOperation, String action, int attempts,
-            Instant createdAt, boolean overdueAlerted) {
+            Instant createdAt, boolean overdueAlerted, Duration every, Instant giveUpAt) {
+
+        boolean isReadBack() {
+            return every != null;
+        }
     }
 
     private final DataSource dataSource;
@@ -117,37 +160,42 @@ public final class VendorJobs implements Outbox.FinishHook {
         Map<Long, Command> byId = new HashMap<>();
         commands.forEach(cmd -> byId.put(cmd.id(), cmd));
         Map<List<String>, List<Long>> jobs = new LinkedHashMap<>();
+        Map<List<String>, Tracking> tracking = new HashMap<>();
         for (Outbox.Result r : results) {
             Command cmd = byId.get(r.commandId());
             if (cmd != null && r.jobId() != null && "submitted".equals(r.outcome())) {
-                String statusOperation = statusOperations.of(cmd);
-                if (statusOperation == null) {
+                Tracking how = statusOperations.tracking(cmd);
+                if (how == null) {
                     throw new IllegalStateException("connector " + cmd.connector() + " answered a job for "
                             + cmd.action() + " but declares no status operation for it");
                 }
-                jobs.computeIfAbsent(List.of(cmd.connector(), r.jobId(), cmd.action(), statusOperation),
-                        k -> new ArrayList<>()).add(cmd.id());
+                List<String> key = List.of(cmd.connector(), r.jobId(), cmd.action(), how.operation());
+                tracking.put(key, how);
+                jobs.computeIfAbsent(key, k -> new ArrayList<>()).add(cmd.id());
             }
         }
         for (Map.Entry<List<String>, List<Long>> job : jobs.entrySet()) {
             List<String> k = job.getKey();
-            track(c, k.get(0), k.get(1), k.get(3), k.get(2), job.getValue());
+            track(c, k.get(0), k.get(1), tracking.get(k), k.get(2), job.getValue());
         }
     }
 
-    private void track(Connection c, String connector, String jobId, String statusOperation, String action,
+    private void track(Connection c, String connector, String jobId, Tracking how, String action,
             List<Long> commandIds) throws SQLException {
         OffsetDateTime now = now();
         long id;
         try (PreparedStatement ps = c.prepareStatement("insert into vendor_job (connector, job_id, status_operation,"
-                + " action, state, attempts, next_poll_at, created_at) values (?, ?, ?, ?, 'running', 0, ?, ?)",
-                new String[] {"id"})) {
+                + " action, state, attempts, next_poll_at, created_at, poll_every_ms, give_up_at)"
+                + " values (?, ?, ?, ?, 'running', 0, ?, ?, ?, ?)", new String[] {"id"})) {
             ps.setString(1, connector);
             ps.setString(2, jobId);
-            ps.setString(3, statusOperation);
+            ps.setString(3, how.operation());
             ps.setString(4, action);
-            ps.setObject(5, now.plus(settings.firstPoll()));
+            ps.setObject(5, now.plus(how.isReadBack() ? how.firstPoll() : settings.firstPoll()));
             ps.setObject(6, now);
+            ps.setObject(7, how.isReadBack() ? how.every().toMillis() : null, java.sql.Types.BIGINT);
+            ps.setObject(8, how.isReadBack() ? now.plus(how.giveUpAfter()) : null,
+                    java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -170,15 +218,18 @@ public final class VendorJobs implements Outbox.FinishHook {
         List<Job> due = inTransaction(c -> {
             List<Job> jobs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select id, connector, job_id, status_operation, action,"
-                    + " attempts, created_at, overdue_alerted_at from vendor_job where state = 'running'"
-                    + " and next_poll_at <= ? order by next_poll_at, id limit ?")) {
+                    + " attempts, created_at, overdue_alerted_at, poll_every_ms, give_up_at from vendor_job"
+                    + " where state = 'running' and next_poll_at <= ? order by next_poll_at, id limit ?")) {
                 ps.setObject(1, now());
                 ps.setInt(2, settings.pollBatch());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        long every = rs.getLong(9);
+                        Duration pace = rs.wasNull() ? null : Duration.ofMillis(every);
+                        OffsetDateTime giveUp = rs.getObject(10, OffsetDateTime.class);
                         jobs.add(new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getInt(6), rs.getObject(7, OffsetDateTime.class).toInstant(),
-                                rs.getObject(8) != null));
+                                rs.getObject(8) != null, pace, giveUp == null ? null : giveUp.toInstant()));
                     }
                 }
             }
@@ -191,8 +242,18 @@ public final class VendorJobs implements Outbox.FinishHook {
     /** Polls one job and acts on its state. */
     public void poll(Job job) {
         JobResult result;
+        Set<Long> present = null;
         try {
-            result = poller.poll(job.connector(), job.statusOperation(), job.jobId());
+            if (job.isReadBack()) {
+                present = poller.stillPresent(job.connector(), job.statusOperation(), commandsOf(job));
+                result = present.isEmpty() ? JobResult.done("GONE") : JobResult.running("STILL_PRESENT");
+            } else {
+                result = poller.poll(job.connector(), job.statusOperation(), job.jobId());
+                String afterDone = result.state() == State.DONE ? afterDone(job) : null;
+                if (afterDone != null) { // the job is done: what does the vendor still hold?
+                    present = poller.stillPresent(job.connector(), afterDone, commandsOf(job));
+                }
+            }
         } catch (VendorException.Permanent e) {
             result = JobResult.failed("status poll refused: " + e.getMessage());
         } catch (VendorException.LimitExhausted e) {
@@ -206,11 +267,25 @@ public final class VendorJobs implements Outbox.FinishHook {
             later(job, backoff(job.attempts() + 1), "status poll failed: " + e.getClass().getSimpleName());
             return;
         }
-        switch (result.state()) {
-            case DONE -> finish(job, result, true);
-            case FAILED -> finish(job, result, false);
-            default -> later(job, backoff(job.attempts() + 1), result.detail());
+        if (result.state() == State.RUNNING && job.isReadBack() && !clock.instant().isBefore(job.giveUpAt())) {
+            result = JobResult.failed("still present after " + Duration.between(job.createdAt(), job.giveUpAt()));
         }
+        switch (result.state()) {
+            case DONE -> finish(job, result, true, present);
+            case FAILED -> finish(job, result, false, null);
+            default -> later(job, job.isReadBack() ? job.every() : backoff(job.attempts() + 1), result.detail());
+        }
+    }
+
+    private List<Command> commandsOf(Job job) {
+        return inTransaction(c -> commands(c, job.id()));
+    }
+
+    /** The read-back the commands' operation declares after its job, from the connector file (null: none). */
+    private String afterDone(Job job) {
+        List<Command> commands = commandsOf(job);
+        Tracking how = commands.isEmpty() ? null : statusOperations.tracking(commands.get(0));
+        return how == null ? null : how.afterDone();
     }
 
     /** The wait after {@code attempts} polls: the first poll's wait doubled that many times, capped. */
@@ -261,8 +336,11 @@ public final class VendorJobs implements Outbox.FinishHook {
                 settings.maxAge());
     }
 
-    /** Ends the job and its commands in one transaction; a second poller finding it ended does nothing. */
-    private void finish(Job job, JobResult result, boolean done) {
+    /**
+     * Ends the job and its commands in one transaction; a second poller finding it ended does nothing. A command in
+     * {@code stillPresent} (read back after a done job) needs a person: the vendor still holds its person.
+     */
+    private void finish(Job job, JobResult result, boolean done, Set<Long> stillPresent) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("update vendor_job set state = ?, finished_at = ?,"
                     + " attempts = attempts + 1, detail = ? where id = ? and state = 'running'")) {
@@ -275,17 +353,24 @@ public final class VendorJobs implements Outbox.FinishHook {
                 }
             }
             List<Command> commands = commands(c, job.id());
-            String outcome = !done ? "failed" : job.action().equals("opt_out") ? "delivered" : "completed";
-            String detail = (done ? "job " : "job failed ") + job.jobId()
-                    + (result.detail() == null ? "" : ": " + result.detail());
+            boolean readBack = job.isReadBack() || stillPresent != null;
+            String what = job.isReadBack() ? (done ? "read back later: gone" : "read-back gave up")
+                    : (done ? "job " : "job failed ") + job.jobId() + (done && readBack ? ", read back: gone" : "");
+            String detail = what + (result.detail() == null ? "" : ": " + result.detail());
             List<Outbox.Result> results = new ArrayList<>();
             List<SyncEntry> entries = new ArrayList<>();
             for (Command cmd : commands) {
-                results.add(new Outbox.Result(cmd.id(), done ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED, outcome, clip(detail),
-                        done && job.action().equals("export") ? result.data() : null));
+                boolean present = done && stillPresent != null && stillPresent.contains(cmd.id());
+                boolean ok = done && !present;
+                String outcome = present ? "still_present" : !done ? "failed" : job.action().equals("opt_out")
+                        ? "delivered" : readBack ? "verified" : "completed";
+                String text = present ? "job " + job.jobId() + " done, but the read-back still finds the person"
+                        : detail;
+                results.add(new Outbox.Result(cmd.id(), ok ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED,
+                        outcome, clip(text), ok && job.action().equals("export") ? result.data() : null));
                 entries.add(SyncEntry.of(cmd.connector(), cmd.subjectId(), cmd.requestId(), cmd.action(),
-                        done ? outcome : "action_required", null, cmd.attempts(),
-                        (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(detail)));
+                        ok ? outcome : "action_required", null, cmd.attempts(),
+                        (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(text)));
             }
             outbox.finish(c, commands, results, entries, job.connector());
             return null;

@@ -154,6 +154,52 @@ public final class ReconcileRuns {
         });
     }
 
+    /** The ids of a connector's latest runs, newest first (the console's connectors page). */
+    public List<String> recentRunIds(String connector, int max) {
+        return run(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select id from reconcile_run where connector = ? order by started_at desc, id")) {
+                ps.setString(1, connector);
+                ps.setMaxRows(max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** The id of the connector's last completed run (dry or not), which says whether the vendor was in sync then. */
+    public Optional<String> lastCompletedRunId(String connector) {
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select id from reconcile_run where connector = ?"
+                    + " and status = 'completed' order by started_at desc, id")) {
+                ps.setString(1, connector);
+                ps.setMaxRows(1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** The report of the connector's latest run that has ended (completed or failed), or empty. */
+    public Optional<Map<String, Object>> latestReport(String connector) {
+        Optional<String> id = run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select id from reconcile_run where connector = ?"
+                    + " and status <> 'running' order by started_at desc, id limit 1")) {
+                ps.setString(1, connector);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+        return id.flatMap(this::report);
+    }
+
     /** The run as the API shows it, or empty. */
     public Optional<Map<String, Object>> report(String runId) {
         return run(c -> {

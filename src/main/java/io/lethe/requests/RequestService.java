@@ -188,8 +188,29 @@ public final class RequestService {
         return lifecycle.vendorReply(requestId, connector, status, detail);
     }
 
+    /** Requests matching the query, at most {@code limit + 1} (the extra one tells there are more). */
+    public java.util.List<RequestSummary> list(RequestQuery query) {
+        return Sql.transaction(dataSource, "listing requests", c -> store.list(c, query, clock.instant()));
+    }
+
+    /** How many requests were received each day (UTC) since {@code since}, by their status now. */
+    public Map<java.time.LocalDate, Map<RequestStatus, Long>> receivedPerDay(Instant since) {
+        return Sql.transaction(dataSource, "counting requests", c -> store.receivedPerDay(c, since));
+    }
+
     public Optional<DataSubjectRequest> find(String id) {
         return Sql.transaction(dataSource, "reading a request", c -> store.find(c, id));
+    }
+
+    /** A subject's requests with their vendors' parts, newest first, at most {@code max}. */
+    public List<DataSubjectRequest> ofSubject(String subjectId, int max) {
+        return Sql.transaction(dataSource, "reading a subject's requests", c -> {
+            List<DataSubjectRequest> out = new java.util.ArrayList<>();
+            for (String id : store.idsOfSubject(c, subjectId, max)) {
+                store.find(c, id).ifPresent(out::add);
+            }
+            return out;
+        });
     }
 
     /** The corrected fields of a rectification, for the vendor call of one of its commands. */

@@ -185,6 +185,22 @@ final class RequestStore {
         return ids;
     }
 
+    /** The ids of a subject's requests, newest first (the console's subject page). */
+    List<String> idsOfSubject(Connection c, String subjectId, int max) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id from dsr where subject_id = ? order by received_at desc, id")) {
+            ps.setString(1, subjectId);
+            ps.setMaxRows(max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     Optional<DataSubjectRequest> find(Connection c, String id) throws SQLException {
         DataSubjectRequest r = null;
         try (PreparedStatement ps = c.prepareStatement("select id, type, regulation, subject_id, status, received_at,"
@@ -213,6 +229,72 @@ final class RequestStore {
         }
         return Optional.of(new DataSubjectRequest(r.id(), r.type(), r.regulation(), r.subjectId(), r.status(),
                 r.receivedAt(), r.dueAt(), r.extendedAt(), r.extensionReason(), r.purposes(), List.copyOf(vendors)));
+    }
+
+    /** Requests matching the query, newest first, at most {@code limit + 1} (the extra one tells there are more). */
+    List<RequestSummary> list(Connection c, RequestQuery q, Instant now) throws SQLException {
+        StringBuilder sql = new StringBuilder("select id, type, regulation, status, received_at, due_at, extended_at,"
+                + " updated_at from dsr where 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.type() != null) {
+            sql.append(" and type = ?");
+            args.add(q.type().wire());
+        }
+        if (q.regulation() != null) {
+            sql.append(" and regulation = ?");
+            args.add(q.regulation().wire());
+        }
+        if (q.status() != null) {
+            sql.append(" and status = ?");
+            args.add(q.status().wire());
+        }
+        if (q.due() != null) {
+            sql.append(" and status in ").append(RequestQuery.OPEN_FOR_DEADLINE);
+            if (q.due() == RequestQuery.Due.OVERDUE) {
+                sql.append(" and due_at < ?");
+                args.add(utc(now));
+            } else {
+                sql.append(" and due_at >= ? and due_at < ?");
+                args.add(utc(now));
+                args.add(utc(now.plus(java.time.Duration.ofDays(q.soonDays()))));
+            }
+        }
+        sql.append(q.due() != null ? " order by due_at, id" : " order by received_at desc, id desc")
+                .append(" limit ? offset ?");
+        args.add(q.limit() + 1);
+        args.add(q.offset());
+        List<RequestSummary> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new RequestSummary(rs.getString(1), RequestType.ofWire(rs.getString(2)).orElseThrow(),
+                            Regulation.ofWire(rs.getString(3)).orElseThrow(), RequestStatus.ofWire(rs.getString(4)),
+                            instant(rs, 5), instant(rs, 6), rs.getObject(7) != null, instant(rs, 8)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Requests received since {@code since}: [received day (UTC), status] → count. */
+    java.util.Map<java.time.LocalDate, java.util.Map<RequestStatus, Long>> receivedPerDay(Connection c, Instant since)
+            throws SQLException {
+        java.util.Map<java.time.LocalDate, java.util.Map<RequestStatus, Long>> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select received_at, status from dsr where received_at >= ?")) {
+            ps.setObject(1, utc(since));
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.time.LocalDate day = instant(rs, 1).atOffset(ZoneOffset.UTC).toLocalDate();
+                    out.computeIfAbsent(day, d -> new java.util.EnumMap<>(RequestStatus.class))
+                            .merge(RequestStatus.ofWire(rs.getString(2)), 1L, Long::sum);
+                }
+            }
+        }
+        return out;
     }
 
     byte[] sealedChanges(Connection c, String requestId) throws SQLException {

@@ -75,6 +75,39 @@ class DescriptorValidatorTest {
     }
 
     @Test
+    void a_quota_counts_in_the_vendors_declared_time_zone() throws Exception {
+        ConnectorDescriptor ga4 = validator.loadAll(Path.of("connectors")).stream().filter(d -> d.id().equals("ga4"))
+                .findFirst().orElseThrow();
+        assertThat(ga4.operation("erase").quota()).isEqualTo(new ConnectorDescriptor.Quota(500, "day",
+                "America/Los_Angeles"));
+        String withQuota = VALID.replace("batchMax: 10", "batchMax: 10\n    quota: {ids: 5, per: day%s}");
+        assertThat(problems(withQuota.formatted(""))).isEmpty();
+        assertThat(validator.loadAll(dir).get(0).operation("optOut").quota().timezone()).isEqualTo("UTC");
+        assertThat(problems(withQuota.formatted(", timezone: Pacific/Nowhere")))
+                .anyMatch(p -> p.contains("operations.optOut.quota.timezone: must be a time-zone id"));
+    }
+
+    @Test
+    void verify_later_and_group_by_are_checked() throws Exception {
+        String erase = VALID + """
+                  erase:
+                    batchMax: 10
+                    request: {method: POST, path: /erase, body: {emails: "${identities}"}}
+                    verifyLater: {operation: lookBack, after: PT1M, every: %s, until: P1D}
+                  lookBack:
+                    request: {method: POST, path: /find, body: {emails: "${identities}"}}
+                    response: {found: "$.emails[*]"}
+                """;
+        assertThat(problems(erase.formatted("PT10M"))).isEmpty();
+        assertThat(problems(erase.formatted("soon"))).anyMatch(p -> p.contains("operations.erase.verifyLater.every"));
+        assertThat(problems(erase.formatted("PT10M").replace("operation: lookBack", "operation: nosuch")))
+                .anyMatch(p -> p.contains("refers to nosuch"));
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    groupBy: regulation"))).isEmpty();
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    groupBy: colour")))
+                .anyMatch(p -> p.contains("operations.optOut.groupBy: must be one of"));
+    }
+
+    @Test
     void a_valid_descriptor_passes() throws Exception {
         assertThat(problems(VALID)).isEmpty();
     }
@@ -146,6 +179,20 @@ class DescriptorValidatorTest {
                 .anyMatch(p -> p.contains("unknown filter 'rot13'"));
         assertThat(problems(VALID.replace("type: bearer, token: \"{{token}}\"", "type: basic, username: \"{{token}}\"")))
                 .anyMatch(p -> p.contains("client.auth.password: is required for basic"));
+    }
+
+    @Test
+    void the_data_map_block_is_optional_plain_text_with_a_region() throws Exception {
+        String withMap = VALID + "dataMap: {region: EU (Ireland), dataSubjects: [customers], transfers: none}\n";
+        assertThat(problems(withMap)).isEmpty();
+        assertThat(validator.loadAll(dir).get(0).dataMap())
+                .isEqualTo(new ConnectorDescriptor.DataMap("EU (Ireland)", List.of("customers"), "none"));
+        assertThat(problems(VALID + "dataMap: {dataSubjects: [customers]}\n"))
+                .anyMatch(p -> p.contains("dataMap.region: is required"));
+        assertThat(problems(VALID + "dataMap: {region: EU, colour: red}\n"))
+                .anyMatch(p -> p.contains("dataMap.colour: unknown key"));
+        assertThat(problems(VALID + "dataMap: {region: \"{{baseUrl}}\"}\n"))
+                .anyMatch(p -> p.contains("dataMap: is plain text"));
     }
 
     @Test

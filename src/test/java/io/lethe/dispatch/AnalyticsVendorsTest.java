@@ -146,6 +146,64 @@ class AnalyticsVendorsTest extends HubTestSupport {
     }
 
     @Test
+    void aMixpanelBatchMixingGdprAndCcpaGoesInOneDeletionPerRegulation() throws Exception {
+        // Straight through the engine (the hub's own call routes), as dispatch runs one claimed batch.
+        var engine = context.getRegistry().lookupByNameAndType("connectorEngine",
+                io.lethe.connectors.engine.ConnectorEngine.class);
+        var connector = context.getRegistry().lookupByNameAndType("connectors", io.lethe.connectors.Connectors.class)
+                .enabled("mixpanel").orElseThrow();
+        List<io.lethe.connectors.Target> targets = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = "crm-mixed-%06d".formatted(i);
+            mixpanel.seed(Addresses.realistic(6, "mixed").get(i), id);
+            targets.add(new io.lethe.connectors.Target(70_000 + i, "subject-" + i, "erase", null, List.of(),
+                    List.of(id), java.util.Map.of(), "req-" + i, i % 2 == 0 ? "gdpr" : "ccpa"));
+        }
+        int before = sandboxes.get(1).requests("POST", "/api/app/data-deletions/v3.0").size();
+        var outcomes = engine.run(connector, "erase", targets);
+        assertThat(outcomes).hasSize(6).allMatch(o -> o.outcome().equals("submitted"));
+        List<JsonNode> calls = new ArrayList<>();              // distinct bodies: a 429 (1 a second) is sent again
+        for (String body : sandboxes.get(1).requests("POST", "/api/app/data-deletions/v3.0").stream().skip(before)
+                .map(r -> r.bodyText()).distinct().toList()) {
+            calls.add(JSON.readTree(body));
+        }
+        assertThat(calls).hasSize(2);
+        for (JsonNode call : calls) {
+            String type = call.path("compliance_type").asText();
+            assertThat(call.path("distinct_ids")).hasSize(3).allMatch(id -> {
+                int n = Integer.parseInt(id.asText().substring("crm-mixed-".length()));
+                return type.equals(n % 2 == 0 ? "GDPR" : "CCPA");
+            });
+        }
+        assertThat(calls).extracting(c -> c.path("compliance_type").asText()).containsExactlyInAnyOrder("GDPR", "CCPA");
+        mixpanelSpec.assertNoViolations();
+    }
+
+    @Test
+    void anAccessRequestCarriesMixpanelsExportFileLinkIntoTheAccessPackage() throws Exception {
+        String email = Addresses.realistic(2, "analytics-access").get(1);
+        person(email, "crm-access-000512");
+        String id = file("access", "gdpr", email, "");
+        awaitSubmitted(id, "mixpanel");
+        completeAllJobs();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+        assertThat(vendorStatus(id, "mixpanel")).isEqualTo("completed");
+        JsonNode records = api.get("/api/v1/requests/" + id + "/export", ADMIN_KEY).json()
+                .path("vendors").path("mixpanel").path("records");
+        String link = records.asText();
+        assertThat(link).contains("/api/app/_exports/");
+        mixpanelSpec.assertNoViolations();
+        // the link is the file of this person's own retrieval task (one task per person)
+        var task = mixpanel.jobs().all().stream().filter(j -> j.ids.contains("crm-access-000512")).findFirst()
+                .orElseThrow();
+        assertThat(task.ids).containsExactly("crm-access-000512");
+        assertThat(link).endsWith("/_exports/" + task.id);
+        // the sync log holds no link (the file is personal data)
+        assertThat(api.get("/api/v1/sync-log?requestId=" + id, COMPLIANCE_KEY).body()).doesNotContain("_exports");
+    }
+
+    @Test
     void anErasureStaysInProgressUntilEveryVendorsJobHasFinished() throws Exception {
         String email = Addresses.realistic(1, "analytics-erase").get(0);
         person(email, "crm-erase-000417");

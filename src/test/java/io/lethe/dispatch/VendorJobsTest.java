@@ -69,6 +69,7 @@ class VendorJobsTest {
     final MovableClock clock = new MovableClock();
     final Map<String, Object> vendor = new ConcurrentHashMap<>(); // job id -> JobResult or RuntimeException to throw
     final AtomicInteger polls = new AtomicInteger();
+    final java.util.Set<Long> stillHeld = ConcurrentHashMap.newKeySet(); // commands whose person a read-back finds
     final List<Mail> mails = new CopyOnWriteArrayList<>();
     final List<List<Outbox.Result>> finished = new CopyOnWriteArrayList<>();
     TestDatabase db;
@@ -88,15 +89,45 @@ class VendorJobsTest {
         Database.migrate(ds);
         outbox = new Outbox(ds, new SyncLog(ds, clock, AuditKey.of(new byte[32])), clock, "test");
         VendorJobs.DpoMail mail = (c, kind, subject, text) -> mails.add(new Mail(kind, subject, text));
-        jobs = new VendorJobs(ds, outbox, mail, (connector, operation, jobId) -> {
-            polls.incrementAndGet();
-            assertThat(operation).isEqualTo(connector + "-status");
-            Object answer = vendor.getOrDefault(jobId, VendorJobs.JobResult.running("RUNNING"));
-            if (answer instanceof RuntimeException e) {
-                throw e;
+        VendorJobs.Poller poller = new VendorJobs.Poller() {
+            @Override
+            public VendorJobs.JobResult poll(String connector, String operation, String jobId) {
+                polls.incrementAndGet();
+                assertThat(operation).isEqualTo(connector + "-status");
+                Object answer = vendor.getOrDefault(jobId, VendorJobs.JobResult.running("RUNNING"));
+                if (answer instanceof RuntimeException e) {
+                    throw e;
+                }
+                return (VendorJobs.JobResult) answer;
             }
-            return (VendorJobs.JobResult) answer;
-        }, command -> command.connector() + "-status",
+
+            @Override
+            public java.util.Set<Long> stillPresent(String connector, String operation, List<Command> commands) {
+                polls.incrementAndGet();
+                assertThat(operation).isEqualTo("readBack");
+                return commands.stream().map(Command::id).filter(stillHeld::contains)
+                        .collect(java.util.stream.Collectors.toSet());
+            }
+        };
+        // "braze": a queued deletion read back after 5 minutes, every 10, given up after 2 days (its verifyLater)
+        VendorJobs.StatusOperations operations = new VendorJobs.StatusOperations() {
+            @Override
+            public String of(Command command) {
+                return command.connector() + "-status";
+            }
+
+            @Override
+            public VendorJobs.Tracking tracking(Command command) {
+                return switch (command.connector()) {
+                    case "braze" -> VendorJobs.Tracking.readBack("readBack", Duration.ofMinutes(5),
+                            Duration.ofMinutes(10), Duration.ofDays(2));
+                    // "sendgrid": its contacts job, then the erase operation's read-back
+                    case "sendgrid" -> VendorJobs.Tracking.status("sendgrid-status", "readBack");
+                    default -> VendorJobs.Tracking.status(of(command));
+                };
+            }
+        };
+        jobs = new VendorJobs(ds, outbox, mail, poller, operations,
                 new VendorJobs.Settings(Duration.ofMinutes(5), Duration.ofHours(6), Duration.ofDays(35), 100), clock);
         // a stand-in for the subject-key sealing HubConfiguration wires (this test reads no export back)
         outbox.setResultSealer((c, command, data) -> data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -118,6 +149,7 @@ class VendorJobsTest {
         mails.clear();
         finished.clear();
         polls.set(0);
+        stillHeld.clear();
     }
 
     /** Writes {@code n} commands for fresh subjects and claims them, as dispatch would. */
@@ -265,6 +297,78 @@ class VendorJobsTest {
         clock.advance(Duration.ofHours(6));
         jobs.pollDue();
         assertThat(commandState(commands.get(0).id())).isEqualTo("done/completed");
+    }
+
+    @Test
+    void aQueuedDeletionIsReadBackAtItsOwnPaceUntilGoneThenVerified() throws Exception {
+        List<Command> commands = claim("braze", "erase", 2);
+        submitEach(commands);
+        stillHeld.addAll(commands.stream().map(Command::id).toList());
+        assertThat(jobs.running()).containsEntry("braze", 2L);
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(jobs.pollDue()).isZero();                      // not before "after"
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(jobs.pollDue()).isEqualTo(2);                  // still queued at the vendor
+        stillHeld.remove(commands.get(0).id());                   // the vendor's queue ran for the first one
+        clock.advance(Duration.ofMinutes(10));                    // "every", not a doubled wait
+        assertThat(jobs.pollDue()).isEqualTo(2);
+        assertThat(commandState(commands.get(0).id())).isEqualTo("done/verified");
+        assertThat(commandState(commands.get(1).id())).isEqualTo("done/submitted");
+        assertThat(syncEntries("braze", "verified")).isEqualTo(1);
+        assertThat(finished.get(0).get(0).detail()).contains("read back").doesNotContain("@");
+        stillHeld.clear();
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(jobs.pollDue()).isEqualTo(1);
+        assertThat(commandState(commands.get(1).id())).isEqualTo("done/verified");
+        assertThat(jobs.running()).doesNotContainKey("braze");
+    }
+
+    @Test
+    void aQueuedDeletionStillFoundAfterItsGiveUpTimeNeedsAPersonOnce() throws Exception {
+        List<Command> commands = claim("braze", "erase", 1);
+        submitEach(commands);
+        stillHeld.add(commands.get(0).id());
+        for (int i = 0; i < 2 * 24 * 6 + 5; i++) {                // every 10 minutes for two days and a bit
+            clock.advance(Duration.ofMinutes(10));
+            jobs.pollDue();
+        }
+        assertThat(commandState(commands.get(0).id())).isEqualTo("action_required/failed");
+        assertThat(finished).hasSize(1);                          // one finish: DpoAlerts mails once for it
+        assertThat(finished.get(0).get(0).detail()).contains("still present after PT48H");
+        assertThat(syncEntries("braze", "action_required")).isEqualTo(1);
+        int polled = polls.get();
+        clock.advance(Duration.ofDays(1));
+        jobs.pollDue();
+        assertThat(polls.get()).isEqualTo(polled);                // given up: never read back again
+    }
+
+    @Test
+    void aDoneJobIsReadBackWhereTheOperationDeclaresItVerifiedOrStillPresent() throws Exception {
+        List<Command> commands = claim("sendgrid", "erase", 3);
+        submit(commands, "contacts-job");
+        stillHeld.add(commands.get(2).id());
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(jobs.pollDue()).isEqualTo(1);                  // running: no read-back yet
+        assertThat(polls.get()).isEqualTo(1);
+        vendor.put("contacts-job", VendorJobs.JobResult.done("COMPLETED"));
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(jobs.pollDue()).isEqualTo(1);
+        assertThat(polls.get()).isEqualTo(3);                     // the status, then the read-back
+        assertThat(commandState(commands.get(0).id())).isEqualTo("done/verified");
+        assertThat(commandState(commands.get(1).id())).isEqualTo("done/verified");
+        assertThat(commandState(commands.get(2).id())).isEqualTo("action_required/still_present");
+        assertThat(finished).hasSize(1);                          // one finish: DpoAlerts mails once for it
+        assertThat(syncEntries("sendgrid", "verified")).isEqualTo(2);
+        assertThat(jobs.running()).doesNotContainKey("sendgrid");
+    }
+
+    /** Each command queued at the vendor with its own read-back job (what OperationRun answers for verifyLater). */
+    void submitEach(List<Command> commands) {
+        outbox.finish(commands, commands.stream().map(c -> new Outbox.Result(c.id(), CommandStatus.DONE, "submitted",
+                "queued", null, "read-back-" + c.id())).toList(), commands.stream().map(c -> SyncEntry.of(
+                c.connector(), c.subjectId(), c.requestId(), c.action(), "submitted", 201, 1, "queued")).toList(),
+                commands.get(0).connector());
+        finished.clear();
     }
 
     @Test

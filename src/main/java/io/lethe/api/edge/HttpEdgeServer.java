@@ -53,7 +53,7 @@ public final class HttpEdgeServer extends VertxWrapper {
         super((VertxInternal) Vertx.vertx());
         this.camel = camel;
         this.settings = settings;
-        this.refusals = new Refusals(json);
+        this.refusals = new Refusals(json, delegate);
         this.deadlines = new ReadDeadlines(delegate, settings.readTimeout(), settings.idleTimeout());
         this.screen = new RequestScreen(refusals);
         this.edge = new HttpEdge(keys, policy, settings.defaultBodyLimit(), refusals, deadlines,

@@ -29,6 +29,10 @@ final class RequestScreen {
 
     Handler<HttpServerRequest> before(Handler<HttpServerRequest> router) {
         return request -> {
+            if (refusals.closing(request.connection())) {
+                request.connection().close(); // queued behind a refused request: never served
+                return;
+            }
             String violation = violation(request);
             if (violation == null) {
                 router.handle(request);

@@ -24,6 +24,12 @@ public final class CallBuilder {
     /** {@code extraQuery}: parameters added for this call only (pagination, incremental runs). */
     public static VendorCall build(Connector connector, Operation op, Map<String, Object> scope,
             Map<String, JsonNode> extraQuery) {
+        return build(connector, op, scope, extraQuery, Map.of());
+    }
+
+    /** {@code bodyFields}: top-level body fields that replace the request's own for this call (incremental runs). */
+    public static VendorCall build(Connector connector, Operation op, Map<String, Object> scope,
+            Map<String, JsonNode> extraQuery, Map<String, JsonNode> bodyFields) {
         Request req = op.request();
         String base = connector.resolve(connector.descriptor().client().baseUrl());
         String path = String.valueOf(Template.text(connector.resolve(req.path()), scope));
@@ -47,7 +53,13 @@ public final class CallBuilder {
         req.headers().forEach((k, v) -> headers.put(k, String.valueOf(Template.text(connector.resolve(v), scope))));
         String body = null;
         if (req.body() != null) {
-            JsonNode filled = Template.body(resolveParameters(connector, req.body()), scope);
+            JsonNode template = req.body();
+            if (!bodyFields.isEmpty() && template.isObject()) {
+                com.fasterxml.jackson.databind.node.ObjectNode replaced = template.deepCopy();
+                bodyFields.forEach(replaced::set);
+                template = replaced;
+            }
+            JsonNode filled = Template.body(resolveParameters(connector, template), scope);
             body = filled.toString();
             headers.put("Content-Type", req.contentType() != null ? req.contentType()
                     : connector.descriptor().client().contentType());

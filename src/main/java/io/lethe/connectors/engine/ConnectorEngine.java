@@ -26,6 +26,8 @@ import io.lethe.connectors.VendorText;
  */
 public final class ConnectorEngine implements StateReader {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final VendorCalls calls;
     private final MailTransport mail;
     private final Map<String, Hook> hooks;
@@ -177,13 +179,40 @@ public final class ConnectorEngine implements StateReader {
         List<String> states = JsonPaths.texts(doc, op.response().status());
         // vendors' own words ("done", "FINISHED") reach the sync log only as upper-case codes
         if (!states.isEmpty() && states.stream().allMatch(op.response().done()::contains)) {
-            return new JobStatus(JobStatus.State.DONE, code(states.get(0)));
+            return new JobStatus(JobStatus.State.DONE, code(states.get(0)), data(doc, op.response().data()));
         }
         if (states.stream().anyMatch(op.response().failedStates()::contains)) {
             return new JobStatus(JobStatus.State.FAILED, code(
                     states.stream().filter(op.response().failedStates()::contains).findFirst().orElse("")));
         }
         return new JobStatus(JobStatus.State.RUNNING, states.isEmpty() ? "" : code(states.get(0)));
+    }
+
+    /**
+     * A queued deletion read back later ({@code verifyLater}): the commands (of these targets) whose person the
+     * read-back operation still finds. Whole-call failures are thrown as {@link io.lethe.connectors.VendorException}.
+     */
+    public Set<Long> stillPresent(Connector connector, String readBack, List<Target> targets) {
+        List<Target> work = targets.stream().filter(t -> !t.identities(connector.descriptor().identity()).isEmpty())
+                .toList();
+        if (work.isEmpty()) {
+            return Set.of();
+        }
+        Operation op = connector.descriptor().operation("erase");
+        return new OperationRun(this, calls, connector, op, work).stillPresent(readBack);
+    }
+
+    /** What a finished job yields for its commands (an export job's file link), as JSON; null when not declared. */
+    private static String data(DocumentContext doc, String path) {
+        if (path == null) {
+            return null;
+        }
+        List<Object> values = JsonPaths.all(doc, path);
+        try {
+            return values.isEmpty() ? null : JSON.writeValueAsString(values.size() == 1 ? values.get(0) : values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String code(String vendorWord) {

@@ -29,6 +29,9 @@ final class OperationRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The job id of a deletion verified later: one per command, never the vendor's (it gives none). */
+    static final String READ_BACK_JOB = "read-back-";
+
     /** What the vendor said about one identity so far. */
     private static final class Seen {
         boolean found;
@@ -90,7 +93,7 @@ final class OperationRun {
     List<TargetOutcome> run() {
         List<String> keys = new ArrayList<>(sent.keySet());
         try {
-            for (List<String> chunk : chunks(keys, op.batchMax())) {
+            for (List<String> chunk : grouped(keys)) {
                 for (Object each : eachValues(connector, op)) {
                     actOn(op, chunk, each);
                 }
@@ -107,7 +110,7 @@ final class OperationRun {
                 finished.addAll(chunk);
             }
             if (!op.readBack().isEmpty()) {
-                readBack(keys.stream().filter(k -> seen.get(k).found && seen.get(k).jobId == null
+                readBack(op.readBack(), keys.stream().filter(k -> seen.get(k).found && seen.get(k).jobId == null
                         && !seen.get(k).accepted).toList());
             }
         } catch (VendorException failure) {
@@ -120,6 +123,25 @@ final class OperationRun {
             throw new OperationFailed(done, failure);
         }
         return targets.stream().map(t -> outcome(t, false)).toList();
+    }
+
+    /**
+     * The identities in calls of at most {@code batchMax}; with {@code groupBy: regulation} a call never mixes two
+     * regulations (Mixpanel's compliance_type is one per call, taken from the call's commands).
+     */
+    private List<List<String>> grouped(List<String> keys) {
+        if (op.groupBy() == null) {
+            return chunks(keys, op.batchMax());
+        }
+        Map<String, List<String>> byRegulation = new LinkedHashMap<>();
+        for (String key : keys) {
+            Target owner = targetsByKey.get(key).get(0);
+            String regulation = owner.regulation() == null ? "GDPR" : owner.regulation().toUpperCase(Locale.ROOT);
+            byRegulation.computeIfAbsent(regulation, r -> new ArrayList<>()).add(key);
+        }
+        List<List<String>> out = new ArrayList<>();
+        byRegulation.values().forEach(group -> out.addAll(chunks(group, op.batchMax())));
+        return out;
     }
 
     /** The operation's calls for the chunk at one {@code each} value, after its look-ups. */
@@ -326,12 +348,27 @@ final class OperationRun {
         return records;
     }
 
+    /**
+     * A later read-back on its own ({@code verifyLater}): runs the named read-back operation for every target's
+     * identities and answers the commands whose person the vendor still returns.
+     */
+    Set<Long> stillPresent(String readBack) {
+        readBack(List.of(readBack), new ArrayList<>(sent.keySet()));
+        Set<Long> present = new LinkedHashSet<>();
+        for (Target t : targets) {
+            if (t.identities(kind).stream().anyMatch(i -> seen.get(i.toLowerCase(Locale.ROOT)).stillPresent)) {
+                present.add(t.commandId());
+            }
+        }
+        return present;
+    }
+
     /** After acting: the identities a read-back still finds are still present; the others are verified gone. */
-    private void readBack(List<String> keys) {
+    private void readBack(List<String> names, List<String> keys) {
         if (keys.isEmpty()) {
             return;
         }
-        for (String name : op.readBack()) {
+        for (String name : names) {
             Operation back = connector.descriptor().operation(name);
             engine.ran(connector, back.name());
             for (List<String> chunk : chunks(keys, back.batchMax())) {
@@ -397,7 +434,7 @@ final class OperationRun {
         if (keys.size() == 1) {
             scope.put("identity", identities.get(0));
             Target t = owners.get(0);
-            scope.put("changes", t.changes());
+            scope.put("changes", withName(t.changes(), records.size() == 1 ? records.get(0) : null));
             scope.put("subjectId", t.subjectId());
             scope.put("purpose", t.purpose());
             if (records.size() == 1) {
@@ -405,6 +442,32 @@ final class OperationRun {
             }
         }
         return scope;
+    }
+
+    /**
+     * A rectification's changes plus {@code name}, the full name for vendors that keep one name field (Intercom):
+     * the parts given, a part not given kept from the record's captured {@code name} (its last word is the last
+     * name). No name part given: the changes as they are.
+     */
+    static Map<String, String> withName(Map<String, String> changes, Map<String, Object> record) {
+        String first = changes.get("firstName");
+        String last = changes.get("lastName");
+        if (first == null && last == null) {
+            return changes;
+        }
+        Object held = record == null ? null : record.get("name");
+        String current = held == null ? "" : String.valueOf(held).strip();
+        int cut = current.lastIndexOf(' ');
+        if (first == null) {
+            first = cut > 0 ? current.substring(0, cut).strip() : current; // one word held: taken as the first name
+        }
+        if (last == null && cut > 0) {
+            last = current.substring(cut + 1);
+        }
+        Map<String, String> out = new LinkedHashMap<>(changes);
+        out.put("name", String.join(" ", java.util.stream.Stream.of(first, last).filter(p -> p != null
+                && !p.isBlank()).toList()));
+        return out;
     }
 
     private static Map<String, Object> targetView(Target t) {
@@ -512,6 +575,10 @@ final class OperationRun {
                 }
                 if (all.stream().anyMatch(s -> s.stillPresent)) {
                     yield TargetOutcome.of(t.commandId(), "still_present", code, title + " still returns the person");
+                }
+                if (op.verifyLater() != null) { // queued at the vendor: VendorJobs reads it back later
+                    yield TargetOutcome.submitted(t.commandId(), code, title + " queued the deletion; read back later",
+                            READ_BACK_JOB + t.commandId());
                 }
                 yield !op.readBack().isEmpty() && !readBackPending
                         ? TargetOutcome.of(t.commandId(), "verified", code, "erased; read-back finds nothing")

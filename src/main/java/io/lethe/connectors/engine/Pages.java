@@ -35,7 +35,8 @@ final class Pages {
             if (cursor != null) {
                 ((Map<String, Object>) scope.get("page")).put("cursor", cursor);
             }
-            VendorCall call = CallBuilder.build(connector, op, scope, incremental ? op.incrementalQuery() : Map.of());
+            VendorCall call = CallBuilder.build(connector, op, scope, incremental ? op.incrementalQuery() : Map.of(),
+                    incremental ? op.incrementalBody() : Map.of());
             if (nextUrl != null) {
                 call = new VendorCall(call.connectorId(), call.operation(), "GET", nextUrl, call.headers(), null);
             }

@@ -37,6 +37,9 @@ public final class IntercomBehaviour implements VendorBehaviour {
         public volatile String email;
         public volatile String phone;
         public volatile String name;
+        /** The contact's global e-mail unsubscribe (Intercom's unsubscribed_from_emails). */
+        public volatile boolean unsubscribedFromEmails;
+        public volatile long updatedAt;
         public final Set<String> optedOutOf = ConcurrentHashMap.newKeySet();
     }
 
@@ -46,6 +49,7 @@ public final class IntercomBehaviour implements VendorBehaviour {
     private final Map<String, String> subscriptionTypes = new LinkedHashMap<>();
     private final Map<String, Contact> contacts = new ConcurrentSkipListMap<>();
     private final SlidingWindow limit;
+    private final Clock clock;
 
     public IntercomBehaviour() {
         this("sandbox-intercom-token", "37846", Clock.systemUTC());
@@ -58,6 +62,7 @@ public final class IntercomBehaviour implements VendorBehaviour {
         subscriptionTypes.put(marketingTypeId, "opt_out");
         subscriptionTypes.put("37847", "opt_in");
         limit = new SlidingWindow(1666, 10_000, clock);
+        this.clock = clock;
     }
 
     @Override
@@ -76,7 +81,16 @@ public final class IntercomBehaviour implements VendorBehaviour {
         Contact c = new Contact();
         c.email = email;
         c.externalId = externalId;
+        c.updatedAt = clock.millis() / 1000;
         contacts.put(c.id, c);
+    }
+
+    /** The person unsubscribes from all e-mail inside Intercom (its own unsubscribe link). */
+    public void unsubscribeFromEmails(String email) {
+        contacts(email).forEach(c -> {
+            c.unsubscribedFromEmails = true;
+            c.updatedAt = clock.millis() / 1000;
+        });
     }
 
     public List<Contact> contacts(String email) {
@@ -135,29 +149,68 @@ public final class IntercomBehaviour implements VendorBehaviour {
         if (perPage < 1 || perPage > 150) {
             return error(400, "parameter_invalid", "per_page must be 1 to 150");
         }
-        String field = query.path("field").asText();
-        String operator = query.path("operator").asText();
-        JsonNode value = query.get("value");
-        List<String> wanted = new ArrayList<>();
-        if (field.equals("email") && operator.equals("=") && value != null && value.isTextual()) {
-            wanted.add(lower(value.asText()));
-        } else if (field.equals("email") && operator.equals("IN") && value != null && value.isArray()) {
-            value.forEach(v -> wanted.add(lower(v.asText())));
-        } else {
-            return error(400, "parameter_invalid", "This sandbox searches email with = or IN only");
+        java.util.function.Predicate<Contact> filter = filter(query);
+        if (filter == null) {
+            return error(400, "parameter_invalid", "This sandbox searches email (= or IN), unsubscribed_from_emails"
+                    + " (=) and updated_at (>, <), combined with AND or OR");
         }
+        // Cursor pagination: starting_after is the last contact id of the previous page (opaque to the caller).
+        String after = body.path("pagination").path("starting_after").asText(null);
+        List<Contact> matches = contacts.values().stream().filter(filter).toList();
+        List<Contact> rest = after == null ? matches
+                : matches.stream().filter(c -> c.id.compareTo(after) > 0).toList();
+        List<Contact> page = rest.stream().limit(perPage).toList();
         ObjectNode out = JSON.createObjectNode();
         out.put("type", "list");
         ArrayNode data = out.putArray("data");
-        contacts.values().stream().filter(c -> c.email != null && wanted.contains(lower(c.email))).limit(perPage)
-                .forEach(c -> data.add(render(c)));
-        out.put("total_count", data.size());
+        page.forEach(c -> data.add(render(c)));
+        out.put("total_count", matches.size());
         ObjectNode pages = out.putObject("pages");
         pages.put("type", "pages");
-        pages.put("page", 1);
+        pages.put("page", 1 + (matches.size() - rest.size()) / perPage);
         pages.put("per_page", perPage);
-        pages.put("total_pages", 1);
+        pages.put("total_pages", Math.max(1, (matches.size() + perPage - 1) / perPage));
+        if (rest.size() > page.size()) {
+            pages.putObject("next").put("per_page", perPage).put("starting_after", page.get(page.size() - 1).id);
+        }
         return SandboxResponse.json(200, out.toString());
+    }
+
+    /** The contacts a search query selects, or null for a query this sandbox does not take. */
+    private static java.util.function.Predicate<Contact> filter(JsonNode query) {
+        String operator = query.path("operator").asText();
+        JsonNode value = query.get("value");
+        if ((operator.equals("AND") || operator.equals("OR")) && value != null && value.isArray() && !value.isEmpty()) {
+            java.util.function.Predicate<Contact> all = null;
+            for (JsonNode part : value) {
+                java.util.function.Predicate<Contact> p = filter(part);
+                if (p == null) {
+                    return null;
+                }
+                all = all == null ? p : operator.equals("AND") ? all.and(p) : all.or(p);
+            }
+            return all;
+        }
+        String field = query.path("field").asText();
+        if (field.equals("email") && operator.equals("=") && value != null && value.isTextual()) {
+            String wanted = lower(value.asText());
+            return c -> c.email != null && lower(c.email).equals(wanted);
+        }
+        if (field.equals("email") && operator.equals("IN") && value != null && value.isArray()) {
+            List<String> wanted = new ArrayList<>();
+            value.forEach(v -> wanted.add(lower(v.asText())));
+            return c -> c.email != null && wanted.contains(lower(c.email));
+        }
+        if (field.equals("unsubscribed_from_emails") && operator.equals("=") && value != null && value.isBoolean()) {
+            boolean wanted = value.asBoolean();
+            return c -> c.unsubscribedFromEmails == wanted;
+        }
+        if (field.equals("updated_at") && (operator.equals(">") || operator.equals("<")) && value != null
+                && value.canConvertToLong()) {
+            long at = value.asLong();
+            return operator.equals(">") ? c -> c.updatedAt > at : c -> c.updatedAt < at;
+        }
+        return null;
     }
 
     private SandboxResponse attach(String id, JsonNode body) {
@@ -178,6 +231,7 @@ public final class IntercomBehaviour implements VendorBehaviour {
         }
         if (consentType.equals("opt_out")) {
             c.optedOutOf.add(typeId);
+            c.updatedAt = clock.millis() / 1000;
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("type", "subscription");
@@ -219,6 +273,7 @@ public final class IntercomBehaviour implements VendorBehaviour {
         if (body.hasNonNull("name")) {
             c.name = body.get("name").asText();
         }
+        c.updatedAt = clock.millis() / 1000;
         return SandboxResponse.json(200, render(c).toString());
     }
 
@@ -232,7 +287,8 @@ public final class IntercomBehaviour implements VendorBehaviour {
         n.put("email", c.email);
         n.put("phone", c.phone);
         n.put("name", c.name);
-        n.put("unsubscribed_from_emails", false);
+        n.put("unsubscribed_from_emails", c.unsubscribedFromEmails);
+        n.put("updated_at", c.updatedAt);
         return n;
     }
 

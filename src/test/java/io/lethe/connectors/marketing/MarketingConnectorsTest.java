@@ -67,6 +67,14 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
 
         Properties p = new Properties();
         p.put("lethe.connectors", "braze,klaviyo,sendgrid,intercom");
+        // Queued deletions read back within the test's time (the files' defaults are minutes), jobs checked often.
+        for (String vendor : List.of("braze", "klaviyo")) {
+            p.put("lethe." + vendor + ".verify-after", "PT1S");
+            p.put("lethe." + vendor + ".verify-every", "PT1S");
+        }
+        p.put("lethe.jobs.check-ms", "200");
+        p.put("lethe.jobs.first-poll-after", "1s");
+        p.put("lethe.jobs.max-poll-interval", "1s");
         for (SandboxServer s : List.of(brazeServer, klaviyoServer, sendgridServer, intercomServer)) {
             p.putAll(s.behaviour().hubSettings(s.baseUrl()));
         }
@@ -175,32 +183,63 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
     }
 
     @Test
-    void an_erasure_reaches_each_vendor_and_is_verified_where_a_read_back_can_be_made_now() {
+    void an_erasure_reaches_each_vendor_and_queued_deletions_are_verified_by_a_later_read_back() {
         String email = Addresses.realistic(3, "erase").get(2);
         seedEverywhere(email);
         grant(email);
         String id = file("erasure", email, "");
 
         // Intercom deletes at once and is read back. Braze and Klaviyo only queue the deletion and offer no status:
-        // completed (a delayed read-back is an ENGINE-NEEDS). SendGrid: erase job, then the contacts deletion job.
+        // submitted, read back later. SendGrid: erase job, then the contacts deletion job.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(vendorStatus(id, "intercom")).isEqualTo("verified");
-            assertThat(vendorStatus(id, "braze")).isEqualTo("completed");
-            assertThat(vendorStatus(id, "klaviyo")).isEqualTo("completed");
+            assertThat(vendorStatus(id, "braze")).isEqualTo("submitted");
+            assertThat(vendorStatus(id, "klaviyo")).isEqualTo("submitted");
             assertThat(vendorStatus(id, "sendgrid")).isEqualTo("submitted");
         });
         assertThat(intercom.contacts(email)).isEmpty();
         assertThat(sendgrid.hasActivity(email)).isFalse();
-        // Queued at the vendors, and gone once their queues have run.
+        // Still queued at the vendors: the later read-backs find the person and the erasure stays open.
+        await().atMost(Duration.ofSeconds(20)).until(() -> brazeServer.requests("POST", "/users/export/ids").size() >= 2
+                && klaviyoServer.requests("GET", "/api/profiles").size() >= 2);
         assertThat(braze.users(email)).hasSize(1);
         assertThat(klaviyo.profile(email)).isNotNull();
+        assertThat(vendorStatus(id, "braze")).isEqualTo("submitted");
+        assertThat(request(id).path("status").asText()).isEqualTo("in_progress");
+        // Once the vendors' queues have run, the next read-back finds nobody: verified.
         braze.completeJobs();
         klaviyo.completeJobs();
         sendgrid.completeJobs();
         assertThat(braze.users(email)).isEmpty();
         assertThat(klaviyo.profile(email)).isNull();
         assertThat(sendgrid.hasContact(email)).isFalse();
+        // SendGrid: its contacts job done, the contacts search read back (the erase job has no status endpoint).
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(vendorStatus(id, "braze")).isEqualTo("verified");
+            assertThat(vendorStatus(id, "klaviyo")).isEqualTo("verified");
+            assertThat(vendorStatus(id, "sendgrid")).isEqualTo("verified");
+            assertThat(request(id).path("status").asText()).isEqualTo("completed");
+        });
+        assertThat(sendgridServer.requests("POST", "/v3/marketing/contacts/search/identifiers/email"))
+                .hasSizeGreaterThanOrEqualTo(2);                  // the look-up before, the read-back after
+        // A Braze read-back asks by the address, in the body (never in the URI).
+        assertThat(brazeServer.requests("POST", "/users/export/ids").get(0).bodyText()).contains(email);
         assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_sendgrid_erasure_of_an_address_without_a_contact_is_read_back_at_once() {
+        String email = Addresses.realistic(13, "no-contact").get(12);
+        braze.seed(email, null);
+        grant(email);
+        String id = file("erasure", email, "");
+        // SendGrid holds no contact for it: the erase job, then the contacts search finds nothing (404).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(vendorStatus(id, "sendgrid")).isEqualTo("verified"));
+        assertThat(sendgridServer.requests("POST", "/v3/recipients/erasejob")).hasSize(1);
+        assertThat(sendgridServer.requests("DELETE", "/v3/marketing/contacts")).isEmpty();
+        braze.completeJobs();
+        klaviyo.completeJobs();
     }
 
     @Test
@@ -224,6 +263,7 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
         String email = Addresses.realistic(7, "rectify").get(6);
         seedEverywhere(email);
         grant(email);
+        intercom.contacts(email).get(0).name = "Anna Maria Kowalska";
         String id = file("rectification", email, ", \"changes\": {\"lastName\": \"Łukasiewicz\", \"phone\": \"+4915112345678\"}");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -232,6 +272,8 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
         assertThat(klaviyo.profile(email).lastName).isEqualTo("Łukasiewicz");
         assertThat(sendgrid.contactByEmail(email).lastName).isEqualTo("Łukasiewicz");
         assertThat(intercom.contacts(email).get(0).phone).isEqualTo("+4915112345678");
+        // Intercom keeps one name: the new last name, the first names kept from the contact's current name
+        assertThat(intercom.contacts(email).get(0).name).isEqualTo("Anna Maria Łukasiewicz");
         assertThat(brazeServer.requests("POST", "/users/track").get(0).bodyText()).contains("Łukasiewicz");
         assertThat(klaviyoServer.requests().stream().anyMatch(r -> r.method().equals("PATCH")
                 && r.bodyText().contains("Łukasiewicz"))).isTrue();
@@ -241,7 +283,7 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
     }
 
     @Test
-    void reconciliation_reads_the_vendors_that_list_subscription_state() throws Exception {
+    void reconciliation_reads_the_vendors_that_list_subscription_state_intercom_in_cursor_pages() throws Exception {
         List<String> emails = Addresses.realistic(150, "recon");
         for (String e : emails) {
             klaviyo.seed(e, null);
@@ -273,9 +315,40 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
         }
         // Klaviyo listed all 150 in two pages of at most 100.
         assertThat(klaviyoServer.requests("GET", "/api/profiles")).hasSizeGreaterThanOrEqualTo(2);
-        // Braze and Intercom cannot list subscription state (no readState): no run reads anything there.
-        for (String connector : List.of("braze", "intercom")) {
-            Response r = api.post("/api/v1/connectors/" + connector + "/reconcile?dryRun=true", ADMIN_KEY, "{}");
+        // Intercom lists the contacts unsubscribed from all e-mail, 150 a page: 90 granted people unsubscribed inside
+        // Intercom are learnt as withdrawals, 100 addresses nobody registered are unknown contacts.
+        for (String e : emails) {
+            intercom.seed(e, null);
+        }
+        emails.subList(60, 150).forEach(intercom::unsubscribeFromEmails);
+        for (String e : Addresses.realistic(100, "intercom-only")) {
+            intercom.seed(e, null);
+            intercom.unsubscribeFromEmails(e);
+        }
+        String intercomRun = api.post("/api/v1/connectors/intercom/reconcile?dryRun=false", ADMIN_KEY, "{}")
+                .json().path("runId").asText();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.get("/api/v1/reconcile-runs/"
+                + intercomRun, COMPLIANCE_KEY).json().path("status").asText()).isEqualTo("completed"));
+        JsonNode run = api.get("/api/v1/reconcile-runs/" + intercomRun, COMPLIANCE_KEY).json();
+        assertThat(run.path("drift").path("vendor_optout").asInt()).isEqualTo(90);
+        assertThat(run.path("drift").path("unknown_contact").asInt()).isEqualTo(100);
+        // 190 contacts in 2 pages (the other searches are the opt-outs the Klaviyo and SendGrid runs dispatched)
+        assertThat(stateSearches()).hasSize(2);
+        assertThat(stateSearches().get(1).bodyText()).contains("starting_after");
+        // An incremental read (as the scheduled runs make) asks only for the contacts changed since.
+        var engine = context.getRegistry().lookupByNameAndType("connectorEngine",
+                io.lethe.connectors.engine.ConnectorEngine.class);
+        var connector = context.getRegistry().lookupByNameAndType("connectors", io.lethe.connectors.Connectors.class)
+                .enabled("intercom").orElseThrow();
+        List<io.lethe.connectors.VendorContact> changed = new ArrayList<>();
+        engine.readState(connector, java.time.Instant.now().plusSeconds(3600), changed::addAll);
+        assertThat(changed).isEmpty();
+        assertThat(stateSearches()).hasSize(3);
+        assertThat(stateSearches().get(2).bodyText()).contains("updated_at");
+
+        // Braze cannot list subscription state (no readState): no run reads anything there.
+        for (String connector2 : List.of("braze")) {
+            Response r = api.post("/api/v1/connectors/" + connector2 + "/reconcile?dryRun=true", ADMIN_KEY, "{}");
             if (r.status() == 202) {
                 String runId = r.json().path("runId").asText();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !api.get("/api/v1/reconcile-runs/" + runId,
@@ -286,6 +359,11 @@ abstract class MarketingConnectorsTest extends HubTestSupport {
                 assertThat(r.status()).isBetween(400, 499);
             }
         }
+    }
+
+    List<io.lethe.demo.sandbox.SandboxRequest> stateSearches() {
+        return intercomServer.requests("POST", "/contacts/search").stream()
+                .filter(r -> r.bodyText().contains("unsubscribed_from_emails")).toList();
     }
 
     @Test

@@ -1,0 +1,102 @@
+package io.lethe.console;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.lethe.api.ConnectorApi;
+import io.lethe.audit.AuditChain;
+import io.lethe.audit.Verdict;
+import io.lethe.connectors.Connectors;
+import io.lethe.dispatch.Outbox;
+import io.lethe.dispatch.StalledCommands;
+import io.lethe.reconcile.ReconcileRuns;
+import io.lethe.requests.RequestQuery;
+import io.lethe.requests.RequestService;
+import io.lethe.requests.RequestSummary;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code GET /console/overview}: what needs attention, at a glance: each enabled connector's health, backlog, oldest
+ * pending command and last reconciliation drift; requests overdue and due within 7 days; the sync log's chain
+ * verification; commands waiting for a person.
+ */
+public final class OverviewPage {
+
+    static final int LISTED = 20;
+
+    /** A connector's line: its status as the API reports it, and its last reconciliation run's drift. */
+    public record ConnectorLine(ConnectorApi.Status status, Map<String, Object> lastRun) {
+
+        public long drift() {
+            if (lastRun == null || !(lastRun.get("drift") instanceof Map<?, ?> drift)) {
+                return 0;
+            }
+            return drift.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
+        }
+
+        /** When the last run started. */
+        public Instant lastRunAt() {
+            return lastRun == null || lastRun.get("startedAt") == null ? null
+                    : Instant.parse(String.valueOf(lastRun.get("startedAt")));
+        }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> driftCounts() {
+            return lastRun == null ? Map.of() : (Map<String, Object>) lastRun.get("drift");
+        }
+    }
+
+    /** The overview's view. */
+    public record View(Frame frame, List<ConnectorLine> connectors, int disabled, List<RequestSummary> overdue,
+            boolean moreOverdue, List<RequestSummary> dueSoon, boolean moreDueSoon, Verdict verdict, long needsActionCount,
+            List<Outbox.NeedsAction> needsAction, Instant now) {
+    }
+
+    private final Connectors connectors;
+    private final Outbox outbox;
+    private final StalledCommands stalled;
+    private final ReconcileRuns runs;
+    private final RequestService requests;
+    private final AuditChain chain;
+    private final ConsoleView view;
+    private final Clock clock;
+
+    public OverviewPage(Connectors connectors, Outbox outbox, StalledCommands stalled, ReconcileRuns runs,
+            RequestService requests, AuditChain chain, ConsoleView view, Clock clock) {
+        this.connectors = connectors;
+        this.outbox = outbox;
+        this.stalled = stalled;
+        this.runs = runs;
+        this.requests = requests;
+        this.chain = chain;
+        this.view = view;
+        this.clock = clock;
+    }
+
+    public void show(Exchange exchange) {
+        List<ConnectorLine> lines = new ArrayList<>();
+        int disabled = 0;
+        for (ConnectorApi.Status s : ConnectorApi.statuses(connectors, outbox, stalled)) {
+            if (!s.enabled()) {
+                disabled++;
+                continue;
+            }
+            lines.add(new ConnectorLine(s, runs.latestReport(s.id()).orElse(null)));
+        }
+        List<RequestSummary> overdue = requests.list(new RequestQuery(null, null, null, RequestQuery.Due.OVERDUE,
+                RequestsPage.SOON_DAYS, 0, LISTED));
+        List<RequestSummary> soon = requests.list(new RequestQuery(null, null, null, RequestQuery.Due.SOON,
+                RequestsPage.SOON_DAYS, 0, LISTED));
+        Map.Entry<Long, List<Outbox.NeedsAction>> action = outbox.needingAction(LISTED);
+        view.page(exchange, 200, "overview", new View(Frame.of(exchange, "Overview", "/console/overview"), lines,
+                disabled, cut(overdue), overdue.size() > LISTED, cut(soon), soon.size() > LISTED, chain.verify(),
+                action.getKey(), action.getValue(), clock.instant()));
+    }
+
+    private static List<RequestSummary> cut(List<RequestSummary> list) {
+        return list.size() > LISTED ? list.subList(0, LISTED) : list;
+    }
+}
