@@ -65,7 +65,11 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
             List<String> lookup, String per, Request request, Response response, List<String> readBack, String then,
             String job, Pagination pagination, Map<String, JsonNode> incrementalQuery, String hook, int maxUriLength,
             int maxBodyBytes, int itemsMax, String mail, Quota quota, VerifyLater verifyLater, String groupBy,
-            Map<String, JsonNode> incrementalBody) {
+            Map<String, JsonNode> incrementalBody, BodyItems maxBodyItems) {
+    }
+
+    /** At most {@code max} values at {@code path} in one call's body (e.g. a Composite call's sub-requests). */
+    public record BodyItems(String path, int max) {
     }
 
     /**

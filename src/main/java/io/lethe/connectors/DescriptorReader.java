@@ -51,7 +51,7 @@ final class DescriptorReader {
     static final Set<String> RETRY_UNITS = Set.of("seconds", "millis", "epochSeconds", "httpDate");
     static final Set<String> OPERATION_KEYS = Set.of("batchMax", "rateLimit", "each", "lookup", "per", "request",
             "response", "readBack", "then", "job", "pagination", "incremental", "hook", "maxUriLength", "maxBodyBytes",
-            "itemsMax", "mail", "quota", "verifyLater", "groupBy");
+            "itemsMax", "mail", "quota", "verifyLater", "groupBy", "maxBodyItems");
     static final Set<String> REQUEST_KEYS = Set.of("method", "path", "query", "headers", "body", "contentType");
     static final Set<String> RESPONSE_KEYS = Set.of("notFound", "found", "failed", "failedRecords", "items",
             "identity", "capture", "state", "job", "status", "done", "results", "accepted", "data");
@@ -329,13 +329,24 @@ final class DescriptorReader {
         if (groupBy != null && !GROUP_BY.contains(groupBy)) {
             r.add(f + ".groupBy", "must be one of " + sorted(GROUP_BY));
         }
+        ConnectorDescriptor.BodyItems bodyItems = null;
+        if (op.has("maxBodyItems")) {
+            JsonNode b = op.get("maxBodyItems");
+            r.unknownKeys(b, f + ".maxBodyItems.", Set.of("path", "max"));
+            if (!b.path("path").isTextual() || b.path("max").asInt(0) < 1) {
+                r.add(f + ".maxBodyItems", "needs path (a JSONPath into the request body) and max (at least 1)");
+            } else if (!op.path("request").has("body")) {
+                r.add(f + ".maxBodyItems", "counts items of the request body, but the request has no body");
+            }
+            bodyItems = new ConnectorDescriptor.BodyItems(b.path("path").asText(), b.path("max").asInt(0));
+        }
         JsonNode each = op.path("each");
         return new Operation(name, batchMax, op.path("rateLimit").asText("default"), each.isTextual() ? each.asText() : null,
                 each.isArray() ? texts(each) : List.of(), names(op.path("lookup")), per, request, response,
                 names(op.path("readBack")), op.path("then").asText(null), op.path("job").asText(null), pagination,
                 incremental, op.path("hook").asText(null), op.path("maxUriLength").asInt(0),
                 op.path("maxBodyBytes").asInt(0), op.path("itemsMax").asInt(0), op.path("mail").asText(null), quota,
-                verifyLater, groupBy, incrementalBody);
+                verifyLater, groupBy, incrementalBody, bodyItems);
     }
 
     private Response response(String f, JsonNode n) {

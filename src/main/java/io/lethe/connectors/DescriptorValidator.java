@@ -208,6 +208,9 @@ public final class DescriptorValidator {
         if (node.isTextual()) {
             each.accept(node.asText());
         }
+        if (node.isObject() && node.path("$forEach").isTextual()) { // a $forEach list is an expression of its own
+            each.accept("${" + node.get("$forEach").asText() + "}");
+        }
         node.forEach(child -> strings(child, each));
     }
 }

@@ -167,6 +167,16 @@ class DescriptorValidatorTest {
         assertThat(problems(VALID.replace("    required: true", "    required: true\n    default: oops")))
                 .anyMatch(p -> p.contains("a secret has no default"));
         assertThat(problems(VALID.replace("type: bearer", "type: telepathy"))).anyMatch(p -> p.contains("client.auth.type"));
+        // a call cut by the items of its body: needs a path and a max, and a body to count in
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    maxBodyItems: {path: \"$.emails[*]\", max: 5}")))
+                .isEmpty();
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    maxBodyItems: {path: \"$.emails[*]\"}")))
+                .anyMatch(p -> p.contains("operations.optOut.maxBodyItems: needs path"));
+        assertThat(problems(VALID.replace("batchMax: 10", "batchMax: 10\n    maxBodyItems: {path: \"$.x\", max: 5, min: 1}")))
+                .anyMatch(p -> p.contains("operations.optOut.maxBodyItems.min: unknown key"));
+        assertThat(problems(VALID.replace("body: {emails: \"${identities | lower}\"}",
+                "body: {emails: {$forEach: \"identities | chunks(5) | rot13\", $as: part}}")))
+                .anyMatch(p -> p.contains("unknown filter 'rot13'"));
         assertThat(problems(VALID.replace("type: bearer, token: \"{{token}}\"", "type: basic, username: \"{{token}}\"")))
                 .anyMatch(p -> p.contains("client.auth.password: is required for basic"));
     }

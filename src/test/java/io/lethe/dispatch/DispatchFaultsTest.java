@@ -199,9 +199,7 @@ class DispatchFaultsTest extends HubTestSupport {
 
     @Test
     void salesforce_request_limit_exceeded_parks_the_connector() {
-        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/")).willReturn(aResponse().withStatus(403)
-                .withHeader("Content-Type", "application/json")
-                .withBody("[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]")));
+        fakes.salesforceVendor.apiCallsLeft(0); // 403 [{"errorCode":"REQUEST_LIMIT_EXCEEDED"}], as Salesforce says it
         String subjectId = withdraw("sflimit@example.com");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(connector("salesforce").path("health").asText()).isEqualTo("parked"));

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.lethe.demo.sandbox.SandboxRequest;
 import io.lethe.support.ApiClient.Response;
 import io.lethe.support.HubTestSupport;
@@ -14,10 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.lethe.support.VendorFakes.HUBSPOT_OPT_OUT;
-import static io.lethe.support.VendorFakes.SF_COLLECTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -72,7 +68,7 @@ abstract class OptOutPropagationTest extends HubTestSupport {
             assertThat(fakes.hubspotPosts(HUBSPOT_OPT_OUT)).hasSize(1);
             assertThat(fakes.mailchimpBatches(VendorFakes.LIST_A)).hasSize(1);
             assertThat(fakes.mailchimpBatches(VendorFakes.LIST_B)).hasSize(1);
-            assertThat(fakes.salesforce.findAll(patchRequestedFor(urlPathEqualTo(SF_COLLECTIONS)))).hasSize(1);
+            assertThat(fakes.salesforceCollections("PATCH")).hasSize(1);
         });
 
         JsonNode hubspotBody = VendorFakes.json(fakes.hubspotPosts(HUBSPOT_OPT_OUT).get(0));
@@ -87,7 +83,7 @@ abstract class OptOutPropagationTest extends HubTestSupport {
             assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).containsEntry("ann@example.com", "unsubscribed");
             assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_B)).containsEntry("ann@example.com", "unsubscribed");
         });
-        JsonNode sfBody = body(fakes.salesforce.findAll(patchRequestedFor(urlPathEqualTo(SF_COLLECTIONS))).get(0));
+        JsonNode sfBody = fakes.salesforceCollections("PATCH").get(0);
         assertThat(sfBody.path("allOrNone").asBoolean(true)).isFalse();
         assertThat(sfBody.path("records").get(0).path("attributes").path("type").asText()).isEqualTo("Contact");
         assertThat(sfBody.path("records").get(0).path("HasOptedOutOfEmail").asBoolean()).isTrue();
@@ -110,9 +106,8 @@ abstract class OptOutPropagationTest extends HubTestSupport {
         fakes.salesforceContact("bo@example.com", "003000000000002AAA", "0PK000000000002AAA");
         String subjectId = withdraw("bo@example.com", "profiling");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(fakes.salesforce.findAll(patchRequestedFor(urlPathEqualTo(SF_COLLECTIONS)))).hasSize(1));
-        JsonNode record = body(fakes.salesforce.findAll(patchRequestedFor(urlPathEqualTo(SF_COLLECTIONS))).get(0))
-                .path("records").get(0);
+                assertThat(fakes.salesforceCollections("PATCH")).hasSize(1));
+        JsonNode record = fakes.salesforceCollections("PATCH").get(0).path("records").get(0);
         assertThat(record.path("attributes").path("type").asText()).isEqualTo("Individual");
         assertThat(record.path("id").asText()).isEqualTo("0PK000000000002AAA");
         assertThat(record.path("HasOptedOutProfiling").asBoolean()).isTrue();
@@ -204,7 +199,4 @@ abstract class OptOutPropagationTest extends HubTestSupport {
         });
     }
 
-    static JsonNode body(LoggedRequest r) {
-        return VendorFakes.json(r);
-    }
 }

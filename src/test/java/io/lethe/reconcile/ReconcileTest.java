@@ -172,23 +172,14 @@ abstract class ReconcileTest extends HubTestSupport {
     @Test
     void salesforce_contacts_are_read_through_query_more() {
         consent("sf.granted@example.com", "granted");
-        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/"))
-                .withQueryParam("q", com.github.tomakehurst.wiremock.client.WireMock.containing("FROM Contact WHERE Email != null"))
-                .willReturn(okJson("{\"totalSize\":3,\"done\":false,\"nextRecordsUrl\":\"/services/data/v"
-                        + VendorFakes.SF_API + "/query/01gD0000002HU6KIAW-2000\",\"records\":["
-                        + "{\"attributes\":{\"type\":\"Contact\"},\"Email\":\"sf.granted@example.com\","
-                        + "\"HasOptedOutOfEmail\":true},"
-                        + "{\"attributes\":{\"type\":\"Contact\"},\"Email\":\"sf.new@example.com\","
-                        + "\"HasOptedOutOfEmail\":false}]}")));
-        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/01gD0000002HU6KIAW-2000"))
-                .willReturn(okJson("{\"totalSize\":3,\"done\":true,\"records\":[{\"attributes\":{\"type\":"
-                        + "\"Contact\"},\"Email\":\"sf.other@example.com\",\"HasOptedOutOfEmail\":false}]}")));
+        String granted = fakes.salesforceVendor.addContact("sf.granted@example.com", false);
+        fakes.salesforceVendor.set(granted, "HasOptedOutOfEmail", true);
+        fakes.salesforceVendor.addContact("sf.new@example.com", false);
+        fakes.salesforceVendor.addContact("sf.other@example.com", false);
         // A person who is only a Lead is read too (unconverted Leads: converted ones became Contacts).
-        fakes.salesforce.stubFor(get(urlPathEqualTo(VendorFakes.SF_QUERY + "/"))
-                .withQueryParam("q", com.github.tomakehurst.wiremock.client.WireMock.containing(
-                        "FROM Lead WHERE Email != null AND IsConverted = false"))
-                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Lead\"},"
-                        + "\"Email\":\"sf.only.a.lead@example.com\",\"HasOptedOutOfEmail\":false}]}")));
+        fakes.salesforceVendor.addLead("sf.only.a.lead@example.com", false, false);
+        fakes.salesforceVendor.addLead("sf.converted@example.com", true, false);
+        fakes.salesforceVendor.pageSize(2); // three Contacts: the third comes through query more
         JsonNode run = runToEnd("salesforce", true);
         assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("completed");
         assertThat(run.path("scanned").asLong()).isEqualTo(4);

@@ -6,31 +6,20 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.lethe.demo.sandbox.HubSpotBehaviour;
 import io.lethe.demo.sandbox.MailchimpBehaviour;
+import io.lethe.demo.sandbox.SalesforceBehaviour;
 import io.lethe.demo.sandbox.SandboxRequest;
 import io.lethe.demo.sandbox.SandboxResponse;
 import io.lethe.demo.sandbox.SandboxServer;
 import io.lethe.support.spec.SpecCheckedBehaviour;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
  * The vendors of the hub's tests, pointed at by the hub's connector settings: HubSpot and Mailchimp are the demo's
  * own {@link HubSpotBehaviour} and {@link MailchimpBehaviour} on a {@link SandboxServer} (one set of vendor
  * behaviours; tests read the journal and the vendor's state, and inject faults), Mailchimp's requests also checked
- * against Mailchimp's published spec; Salesforce is a WireMock fake answering as the real API does. Tests seed the
+ * against Mailchimp's published spec; Salesforce is the demo's {@link SalesforceBehaviour} too. Tests seed the
  * people each vendor holds.
  */
 public final class VendorFakes implements AutoCloseable {
@@ -54,66 +43,46 @@ public final class VendorFakes implements AutoCloseable {
     public final SpecCheckedBehaviour mailchimpSpec = MailchimpSpec.checking(mailchimpVendor);
     public final SandboxServer hubspot = SandboxServer.start(hubspotVendor);
     public final SandboxServer mailchimp = SandboxServer.start(mailchimpSpec);
-    public final WireMockServer salesforce = new WireMockServer(options().dynamicPort()
-            .jettyHeaderRequestSize(io.lethe.demo.sandbox.SandboxServer.MAX_URI + 1024));
+    public final SalesforceBehaviour salesforceVendor = new SalesforceBehaviour();
+    public final SandboxServer salesforce = SandboxServer.start(salesforceVendor);
 
     public VendorFakes() {
-        salesforce.start();
         reset();
     }
 
     /** Back to the vendors' normal, healthy answers, holding nobody, with empty journals. */
     public void reset() {
-        for (SandboxServer s : List.of(hubspot, mailchimp)) {
+        for (SandboxServer s : List.of(hubspot, mailchimp, salesforce)) {
             s.clearFaults();
             s.clearJournal();
         }
         hubspotVendor.reset();
         mailchimpVendor.reset();
-        salesforce.resetAll();
-        String base = salesforce.baseUrl();
-        salesforce.stubFor(post(urlPathEqualTo("/services/oauth2/token")).willReturn(okJson(
-                "{\"access_token\":\"sf-access\",\"instance_url\":\"" + base + "\",\"id\":\"" + base
-                        + "/id/00D000000000001AAA/005000000000001AAA\",\"token_type\":\"Bearer\","
-                        + "\"issued_at\":\"1764410000000\",\"signature\":\"c2ln\"}")));
-        salesforce.stubFor(get(urlPathEqualTo("/services/oauth2/revoke")).willReturn(aResponse().withStatus(200)));
-        salesforce.stubFor(get(urlPathEqualTo(SF_QUERY + "/")).willReturn(okJson(
-                "{\"totalSize\":0,\"done\":true,\"records\":[]}")));
-        salesforce.stubFor(patch(urlPathEqualTo(SF_COLLECTIONS)).willReturn(okJson("[]")));
-        salesforce.stubFor(delete(urlPathEqualTo(SF_COLLECTIONS)).willReturn(okJson("[]")));
+        salesforceVendor.reset();
     }
 
-    /**
-     * A Salesforce Contact that an erasure deletes: found by the Contact query until the collection DELETE names
-     * it, gone afterwards.
-     */
+    /** A Salesforce Contact that an erasure deletes (and its read-back then no longer finds). */
     public void salesforceErasableContact(String email, String contactId) {
-        String scenario = "sf-" + contactId;
-        salesforce.stubFor(get(urlPathEqualTo(SF_QUERY + "/")).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
-                .withQueryParam("q", matching(".*FROM Contact.*'" + java.util.regex.Pattern.quote(email) + "'.*"))
-                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":"
-                        + "\"Contact\"},\"Id\":\"" + contactId + "\",\"Email\":\"" + email + "\"}]}")));
-        salesforce.stubFor(delete(urlPathEqualTo(SF_COLLECTIONS)).inScenario(scenario).withQueryParam("ids",
-                containing(contactId)).willReturn(okJson("[{\"id\":\"" + contactId + "\",\"success\":true,"
-                        + "\"errors\":[]}]")).willSetStateTo("deleted"));
+        salesforceVendor.addContact(email, contactId, null);
     }
 
-    /** A Salesforce contact for an address: query finds it; collection updates of its records succeed. */
+    /** A Salesforce Contact for an address, with its Individual when {@code individualId} is not null. */
     public void salesforceContact(String email, String contactId, String individualId) {
-        salesforce.stubFor(get(urlPathEqualTo(SF_QUERY + "/")).withQueryParam("q", containing("'" + email + "'"))
-                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Contact\","
-                        + "\"url\":\"/services/data/v" + SF_API + "/sobjects/Contact/" + contactId + "\"},\"Id\":\""
-                        + contactId + "\",\"Email\":\"" + email + "\",\"HasOptedOutOfEmail\":false,\"IndividualId\":"
-                        + (individualId == null ? "null" : "\"" + individualId + "\"") + "}]}")));
-        salesforce.stubFor(patch(urlPathEqualTo(SF_COLLECTIONS)).withRequestBody(matching(".*" + contactId + ".*"))
-                .willReturn(okJson("[{\"id\":\"" + contactId + "\",\"success\":true,\"errors\":[]}"
-                        + (individualId == null ? "" : ",{\"id\":\"" + individualId + "\",\"success\":true,\"errors\":[]}")
-                        + "]")));
+        salesforceVendor.addContact(email, contactId, individualId);
     }
 
-    /** The JSON body of a request a fake received. */
-    public static JsonNode json(com.github.tomakehurst.wiremock.verification.LoggedRequest request) {
-        return json(request.getBodyAsString());
+    /** The bodies of the sObject collection sub-requests (PATCH or DELETE) of Salesforce's Composite calls. */
+    public List<JsonNode> salesforceCollections(String method) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (SandboxRequest r : salesforce.requests("POST", "/services/data/v" + SF_API + "/composite")) {
+            for (JsonNode sub : json(r).path("compositeRequest")) {
+                if (sub.path("method").asText().equals(method) && sub.path("url").asText().replaceAll("\\?.*", "")
+                        .equals(SF_COLLECTIONS)) {
+                    out.add(sub.path("body"));
+                }
+            }
+        }
+        return out;
     }
 
     /** The JSON body of a request a sandbox received. */
@@ -169,11 +138,7 @@ public final class VendorFakes implements AutoCloseable {
         p.put("lethe.mailchimp.base-url", mailchimp.baseUrl() + "/3.0");
         p.put("lethe.mailchimp.api-key", MAILCHIMP_KEY);
         p.put("lethe.mailchimp.list-ids", LIST_A + "," + LIST_B);
-        p.put("lethe.salesforce.login-url", salesforce.baseUrl());
-        p.put("lethe.salesforce.client-id", "sf-client");
-        p.put("lethe.salesforce.client-secret", "sf-secret");
-        p.put("lethe.salesforce.refresh-token", "sf-refresh");
-        p.put("lethe.salesforce.api-version", SF_API);
+        p.putAll(salesforceVendor.hubSettings(salesforce.baseUrl()));
         // Fast dispatch for tests: same logic, shorter clocks.
         p.put("lethe.dispatch.poll-ms", "50");
         p.put("lethe.dispatch.retry-delay-ms", "100");
@@ -188,7 +153,7 @@ public final class VendorFakes implements AutoCloseable {
     public void close() {
         hubspot.close();
         mailchimp.close();
-        salesforce.stop();
+        salesforce.close();
         assertSpecsHeld();
     }
 }

@@ -20,7 +20,7 @@ import io.lethe.connectors.VendorException;
 
 /**
  * One dispatch operation over a batch: the batch's identities are cut into calls of at most {@code batchMax} (and,
- * where declared, {@code maxUriLength}, {@code maxBodyBytes} and {@code itemsMax} records), repeated per {@code each}
+ * where declared, {@code maxUriLength}, {@code maxBodyBytes}, {@code maxBodyItems} and {@code itemsMax} records), repeated per {@code each}
  * value, preceded by the {@code lookup}s, followed by {@code then} and by one {@code readBack} over everything acted
  * on; each answer is mapped to the identities (or, for in-house receivers, the commands) it names. Identities are
  * compared lower-cased.
@@ -489,10 +489,14 @@ final class OperationRun {
         return v;
     }
 
-    /** Cuts a call's identities further while its URI or body would exceed what the operation declares. */
+    /**
+     * Cuts a call's identities further while its URI or body would exceed what the operation declares (length,
+     * bytes, or items at a path of the body: a Composite call's sub-requests).
+     */
     private List<List<String>> cut(Operation operation, List<String> keys, Object each,
             List<Map<String, Object>> records) {
-        if ((operation.maxUriLength() <= 0 && operation.maxBodyBytes() <= 0) || keys.size() <= 1) {
+        if ((operation.maxUriLength() <= 0 && operation.maxBodyBytes() <= 0 && operation.maxBodyItems() == null)
+                || keys.size() <= 1) {
             return List.of(keys);
         }
         Map<String, Object> scope = scope(keys, each, recordsOf(records, keys));
@@ -503,7 +507,10 @@ final class OperationRun {
         boolean uriOk = operation.maxUriLength() <= 0 || CallBuilder.uriLength(probe) <= operation.maxUriLength();
         boolean bodyOk = operation.maxBodyBytes() <= 0 || probe.body() == null
                 || probe.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= operation.maxBodyBytes();
-        if (uriOk && bodyOk) {
+        var items = operation.maxBodyItems();
+        boolean itemsOk = items == null || probe.body() == null
+                || JsonPaths.all(JsonPaths.parse(probe.body()), items.path()).size() <= items.max();
+        if (uriOk && bodyOk && itemsOk) {
             return List.of(keys);
         }
         int half = keys.size() / 2;

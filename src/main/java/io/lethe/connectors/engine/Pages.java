@@ -14,7 +14,8 @@ import io.lethe.connectors.VendorException;
 
 /**
  * Follows an operation's {@code pagination} (cursor, offset + total, next URL), one call per page, each page's items
- * handed on before the next is fetched. A next URL must stay on the vendor's host.
+ * handed on before the next is fetched. A next URL must stay on the vendor's host; every next URL an answer names is
+ * followed (one answer may hold several queries, each with its own next page), one after the other.
  */
 final class Pages {
 
@@ -27,6 +28,8 @@ final class Pages {
         String cursor = null;
         int offset = 0;
         String nextUrl = null;
+        // next URLs still to read: an answer holding several queries (Salesforce Composite) may name one per query
+        java.util.ArrayDeque<String> nextUrls = new java.util.ArrayDeque<>();
         while (true) {
             scope.put("page", new java.util.HashMap<>(Map.of("offset", offset, "size", p == null ? 0 : p.size())));
             if (cursor != null) {
@@ -62,11 +65,15 @@ final class Pages {
                     }
                 }
                 default -> {
-                    String next = JsonPaths.first(doc, p.next());
-                    if (next == null || next.isBlank() || next.equals("null")) {
+                    for (String next : JsonPaths.texts(doc, p.next())) {
+                        if (next != null && !next.isBlank() && !next.equals("null")) {
+                            nextUrls.add(sameHost(call.url(), next));
+                        }
+                    }
+                    nextUrl = nextUrls.poll();
+                    if (nextUrl == null) {
                         return;
                     }
-                    nextUrl = sameHost(call.url(), next);
                 }
             }
         }

@@ -32,7 +32,7 @@ public final class Template {
 
     /** The named identity transforms and formats connector files may use. */
     public static final Set<String> FILTERS = Set.of("lower", "upper", "md5", "soql", "urlencode", "join", "iso8601",
-            "epochSeconds", "date", "json");
+            "epochSeconds", "date", "json", "chunks");
     public static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
@@ -77,6 +77,18 @@ public final class Template {
             if (template.has("$forEach")) {
                 return forEach(template, scope);
             }
+            if (template.has("$concat")) { // the lists its templates make, one after the other
+                ArrayNode out = JSON.createArrayNode();
+                template.get("$concat").forEach(t -> {
+                    JsonNode part = body(t, scope);
+                    if (part != null && part.isArray()) {
+                        out.addAll((ArrayNode) part);
+                    } else if (part != null && !part.isNull()) {
+                        out.add(part);
+                    }
+                });
+                return out;
+            }
             ObjectNode out = JSON.createObjectNode();
             template.fields().forEachRemaining(e -> {
                 JsonNode v = body(e.getValue(), scope);
@@ -91,7 +103,9 @@ public final class Template {
 
     /**
      * {@code $forEach: records} binds each item as {@code record} (the singular of the list's name, or {@code $as}),
-     * as {@code item}, and, for an object, its fields directly ({@code ${identity}} inside {@code entries}).
+     * as {@code item}, its position from 0 as {@code index}, and, for an object, its fields directly
+     * ({@code ${identity}} inside {@code entries}). The list may be an expression with filters
+     * ({@code $forEach: "hook | chunks(200)"}).
      */
     private static JsonNode forEach(JsonNode template, Map<String, Object> scope) {
         String listName = template.get("$forEach").asText();
@@ -99,6 +113,7 @@ public final class Template {
         String as = template.has("$as") ? template.get("$as").asText() : singular(listName);
         ArrayNode out = JSON.createArrayNode();
         if (items instanceof List<?> list) {
+            int index = 0;
             for (Object item : list) {
                 Map<String, Object> inner = new LinkedHashMap<>(scope);
                 if (item instanceof Map<?, ?> fields) {
@@ -107,6 +122,7 @@ public final class Template {
                     inner.put("identity", item);
                 }
                 inner.put("item", item);
+                inner.put("index", index++);
                 inner.put(as, item);
                 out.add(template.has("$emit") ? body(template.get("$emit"), inner) : JSON.valueToTree(item));
             }
@@ -176,7 +192,7 @@ public final class Template {
         if (value == null) {
             return null;
         }
-        if (value instanceof List<?> list && !name.equals("join") && !name.equals("json")) {
+        if (value instanceof List<?> list && !name.equals("join") && !name.equals("json") && !name.equals("chunks")) {
             List<Object> out = new ArrayList<>();
             for (Object v : list) {
                 out.add(filter(filter, v));
@@ -195,8 +211,38 @@ public final class Template {
             case "epochSeconds" -> instant(value).getEpochSecond();
             case "date" -> instant(value).atOffset(ZoneOffset.UTC).toLocalDate().toString();
             case "json" -> JSON.valueToTree(value).toString();
+            case "chunks" -> chunks(value, arg);
             default -> throw new IllegalArgumentException("unknown filter " + name);
         };
+    }
+
+    /**
+     * {@code chunks(n)} or {@code chunks(n, chars)}: the list cut into consecutive lists of at most n items and, when
+     * given, at most {@code chars} characters (each item's text and one separator), e.g. the sub-requests of one
+     * Composite call, or SOQL {@code IN} lists kept under the statement's length.
+     */
+    private static List<List<Object>> chunks(Object value, String arg) {
+        String[] args = arg.split(",");
+        int size = Integer.parseInt(args[0].strip());
+        long chars = args.length > 1 ? Long.parseLong(args[1].strip()) : Long.MAX_VALUE;
+        List<?> list = value instanceof List<?> l ? l : List.of(value);
+        List<List<Object>> out = new ArrayList<>();
+        List<Object> current = new ArrayList<>();
+        long length = 0;
+        for (Object item : list) {
+            long n = String.valueOf(item).length() + 1L;
+            if (!current.isEmpty() && (current.size() >= size || length + n > chars)) {
+                out.add(current);
+                current = new ArrayList<>();
+                length = 0;
+            }
+            current.add(item);
+            length += n;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
     }
 
     private static Instant instant(Object value) {

@@ -29,7 +29,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code nextRecordsUrl}, sObject collection updates and deletes of at most 200 records (one result per record, in
  * order; converted Leads refuse updates), the daily API allocation ({@code 403 REQUEST_LIMIT_EXCEEDED} once spent,
  * {@code Sforce-Limit-Info} on every answer) and Salesforce's error envelope, a JSON array of
- * {@code {message, errorCode}}. URI and header sizes are the {@link SandboxServer}'s (16 KiB, as Salesforce).
+ * {@code {message, errorCode}}; Composite calls ({@code POST /composite}, one API call for up to 25 sub-requests, at
+ * most 5 of them queries or collections; SOQL statements of at most 100,000 characters). URI and header sizes are the {@link SandboxServer}'s (16 KiB, as Salesforce).
  */
 public final class SalesforceBehaviour implements VendorBehaviour {
 
@@ -42,6 +43,15 @@ public final class SalesforceBehaviour implements VendorBehaviour {
     public static final int COLLECTION_MAX = 200;
     /** Type chunks (runs of records of one type) per collection call. */
     public static final int TYPE_CHUNKS_MAX = 10;
+    /** Sub-requests per Composite call, and how many of them may be queries or sObject collections. */
+    public static final int COMPOSITE_MAX = 25;
+    public static final int COMPOSITE_QUERIES_MAX = 5;
+    /** Characters of one SOQL statement (Salesforce's documented default). */
+    public static final int SOQL_MAX = 100_000;
+    private static final Set<String> COMPOSITE_KEYS = Set.of("allOrNone", "collateSubrequests", "compositeRequest");
+    private static final Set<String> SUBREQUEST_KEYS = Set.of("method", "url", "referenceId", "body", "httpHeaders");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD");
+    private static final Pattern REFERENCE_ID = Pattern.compile("[A-Za-z0-9_]+");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DATA = Pattern.compile("/services/data/(v\\d+\\.\\d)(/.*)");
@@ -80,6 +90,7 @@ public final class SalesforceBehaviour implements VendorBehaviour {
     private long apiAllowance = 100_000;
     private long apiUsed;
     private int logins;
+    private boolean failQueries;
 
     @Override
     public String vendor() {
@@ -97,6 +108,43 @@ public final class SalesforceBehaviour implements VendorBehaviour {
     public synchronized String addContact(String email, boolean withIndividual) {
         Map<String, Object> c = person("Contact", email, withIndividual);
         return (String) c.get("Id");
+    }
+
+    /** A Contact with these ids (its Individual's when {@code individualId} is not null): tests that name records. */
+    public synchronized String addContact(String email, String contactId, String individualId) {
+        Map<String, Object> c = person("Contact", email, individualId != null);
+        rename(c, contactId);
+        if (individualId != null) {
+            rename(records.get((String) c.get("IndividualId")), individualId);
+            c.put("IndividualId", individualId);
+        }
+        return contactId;
+    }
+
+    private void rename(Map<String, Object> record, String id) {
+        String old = (String) record.get("Id");
+        records.remove(old);
+        String type = typeById.remove(old);
+        record.put("Id", id);
+        records.put(id, record);
+        typeById.put(id, type);
+    }
+
+    /** Sets one field of a record (as a user of the org would, e.g. an opt-out made in Salesforce). */
+    public synchronized void set(String id, String field, Object value) {
+        records.get(id).put(field, value);
+    }
+
+    /** Holds nobody again (sessions stay valid, so a connected hub need not log in again). */
+    public synchronized void reset() {
+        records.clear();
+        typeById.clear();
+        deleted.clear();
+        optedOutAt.clear();
+        cursors.clear();
+        pageSize = 2000;
+        apiAllowance = apiUsed + 100_000;
+        failQueries = false;
     }
 
     /** A Lead; a converted one is found by queries but refuses updates, as in Salesforce. */
@@ -127,6 +175,11 @@ public final class SalesforceBehaviour implements VendorBehaviour {
     /** API calls left today; at 0 every data call is refused with 403 REQUEST_LIMIT_EXCEEDED. */
     public synchronized void apiCallsLeft(long left) {
         this.apiAllowance = apiUsed + left;
+    }
+
+    /** From now on (true) every query is refused with 400 MALFORMED_QUERY (a fault to inject). */
+    public synchronized void failQueries(boolean fail) {
+        this.failQueries = fail;
     }
 
     /** Every session issued so far is invalid from now on (the next data call gets 401 INVALID_SESSION_ID). */
@@ -189,6 +242,14 @@ public final class SalesforceBehaviour implements VendorBehaviour {
         apiUsed++;
         String version = data.group(1);
         String resource = data.group(2);
+        if (resource.equals("/composite")) {
+            return limited(request.method().equals("POST") ? composite(version, request) : notAllowed());
+        }
+        return limited(resource(version, resource, request));
+    }
+
+    /** One REST resource: a call of its own or a Composite sub-request (which costs no API call of its own). */
+    private SandboxResponse resource(String version, String resource, SandboxRequest request) {
         SandboxResponse answer;
         if (resource.equals("/query") || resource.equals("/query/")) {
             answer = request.method().equals("GET") ? query(version, param(request, "q")) : notAllowed();
@@ -203,7 +264,152 @@ public final class SalesforceBehaviour implements VendorBehaviour {
         } else {
             answer = error(404, "NOT_FOUND", "The requested resource does not exist");
         }
-        return limited(answer);
+        return answer;
+    }
+
+    /**
+     * {@code POST /composite}: up to 25 sub-requests (at most 5 queries or sObject collections) run in order as one
+     * API call; the answer is 200 with one {@code {body, httpHeaders, httpStatusCode, referenceId}} per sub-request.
+     * With {@code allOrNone: true} a failing sub-request rolls back the others, which answer 400 PROCESSING_HALTED.
+     * References between sub-requests ({@code @{ref.field}}) are not resolved here: Lethe sends none, so the sandbox
+     * refuses them rather than pretend. Error codes of the limits are Salesforce's as far as documented; those not
+     * verified against a real org say so.
+     */
+    private SandboxResponse composite(String version, SandboxRequest request) {
+        String type = request.header("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            return error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.bodyText());
+        } catch (Exception e) {
+            return error(400, "JSON_PARSER_ERROR", "Unexpected character in the request body");
+        }
+        if (body == null || !body.isObject()) {
+            return error(400, "JSON_PARSER_ERROR", "The request body must be a JSON object");
+        }
+        for (var it = body.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!COMPOSITE_KEYS.contains(k)) {
+                return error(400, "JSON_PARSER_ERROR", "Unrecognized field \"" + k + "\"");
+            }
+        }
+        if (body.has("allOrNone") && !body.get("allOrNone").isBoolean()) {
+            return error(400, "JSON_PARSER_ERROR", "Cannot deserialize value of allOrNone");
+        }
+        JsonNode subs = body.get("compositeRequest");
+        if (subs == null || !subs.isArray() || subs.isEmpty()) {
+            return error(400, "INVALID_INPUT", "compositeRequest is required and must be a non-empty array");
+        }
+        if (subs.size() > COMPOSITE_MAX) { // the error code is not verified against a real org
+            return error(400, "LIMIT_EXCEEDED", "A composite request may hold at most 25 subrequests");
+        }
+        int queries = 0;
+        Set<String> references = new HashSet<>();
+        for (JsonNode sub : subs) {
+            for (var it = sub.fieldNames(); it.hasNext();) {
+                String k = it.next();
+                if (!SUBREQUEST_KEYS.contains(k)) {
+                    return error(400, "JSON_PARSER_ERROR", "Unrecognized field \"" + k + "\" in a subrequest");
+                }
+            }
+            String method = sub.path("method").asText("");
+            String url = sub.path("url").asText("");
+            String ref = sub.path("referenceId").asText("");
+            if (!METHODS.contains(method) || url.isEmpty() || ref.isEmpty()) {
+                return error(400, "INVALID_INPUT", "Each subrequest needs method, url and referenceId");
+            }
+            if (!REFERENCE_ID.matcher(ref).matches() || !references.add(ref)) {
+                return error(400, "INVALID_INPUT", "referenceId must be unique and hold only letters, digits and _");
+            }
+            if (url.contains("@{") || sub.path("body").toString().contains("@{")) {
+                return error(400, "INVALID_INPUT", "the sandbox does not resolve composite references");
+            }
+            String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+            if (path.matches("/services/data/v\\d+\\.\\d/(query|queryAll)(/.*)?")
+                    || path.matches("/services/data/v\\d+\\.\\d/composite/sobjects(/.*)?")) {
+                queries++;
+            }
+        }
+        if (queries > COMPOSITE_QUERIES_MAX) { // the error code is not verified against a real org
+            return error(400, "LIMIT_EXCEEDED",
+                    "A composite request may hold at most 5 query or sObject Collections subrequests");
+        }
+        boolean allOrNone = body.path("allOrNone").asBoolean(false);
+        Snapshot before = allOrNone ? snapshot() : null;
+        ArrayNode results = JSON.createArrayNode();
+        int failedAt = -1;
+        for (JsonNode sub : subs) {
+            SandboxResponse answer = subrequest(version, sub, request);
+            ObjectNode result = results.addObject();
+            result.set("body", answer.body() == null || answer.body().isEmpty() ? null : parse(answer.body()));
+            result.putObject("httpHeaders");
+            result.put("httpStatusCode", answer.status());
+            result.put("referenceId", sub.get("referenceId").asText());
+            if (answer.status() >= 400 && failedAt < 0) {
+                failedAt = results.size() - 1;
+            }
+        }
+        if (allOrNone && failedAt >= 0) {
+            restore(before);
+            for (int k = 0; k < results.size(); k++) {
+                if (k != failedAt) {
+                    ObjectNode r = (ObjectNode) results.get(k);
+                    r.put("httpStatusCode", 400);
+                    r.set("body", parse(error(400, "PROCESSING_HALTED", "The transaction was rolled back since "
+                            + "another operation in the same transaction failed.").body()));
+                }
+            }
+        }
+        return SandboxResponse.json(200, JSON.createObjectNode().set("compositeResponse", results).toString());
+    }
+
+    /** One sub-request, run as the resource would run it on its own (same session, JSON bodies). */
+    private SandboxResponse subrequest(String version, JsonNode sub, SandboxRequest outer) {
+        // No URI limit of its own: Salesforce's advice against 431/414 is to move the SOQL into a Composite
+        // sub-request (help article 000386264); the SOQL statement's 100,000 characters still hold (query()).
+        String url = sub.get("url").asText();
+        Matcher data = DATA.matcher(url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
+        if (!data.matches()) {
+            return error(404, "NOT_FOUND", "The requested resource does not exist");
+        }
+        Map<String, List<String>> headers = new HashMap<>(outer.headers());
+        headers.put("content-type", List.of("application/json"));
+        byte[] body = sub.has("body") ? sub.get("body").toString().getBytes(StandardCharsets.UTF_8) : null;
+        SandboxRequest inner = new SandboxRequest(sub.get("method").asText(), data.group(0),
+                url.contains("?") ? url.substring(url.indexOf('?') + 1) : null, headers, body);
+        return resource(data.group(1), data.group(2), inner);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            return JSON.getNodeFactory().textNode(json);
+        }
+    }
+
+    /** The org's records as they were before an all-or-none composite call (restored when a sub-request fails). */
+    private record Snapshot(Map<String, Map<String, Object>> records, Map<String, String> typeById, Set<String> deleted,
+            Map<String, Long> optedOutAt) {
+    }
+
+    private Snapshot snapshot() {
+        Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
+        records.forEach((id, r) -> copy.put(id, new LinkedHashMap<>(r)));
+        return new Snapshot(copy, new HashMap<>(typeById), new HashSet<>(deleted), new HashMap<>(optedOutAt));
+    }
+
+    private void restore(Snapshot s) {
+        records.clear();
+        records.putAll(s.records());
+        typeById.clear();
+        typeById.putAll(s.typeById());
+        deleted.clear();
+        deleted.addAll(s.deleted());
+        optedOutAt.clear();
+        optedOutAt.putAll(s.optedOutAt());
     }
 
     private SandboxResponse token(SandboxRequest request) {
@@ -242,6 +448,12 @@ public final class SalesforceBehaviour implements VendorBehaviour {
     private SandboxResponse query(String version, String soql) {
         if (soql == null || soql.isBlank()) {
             return error(400, "MALFORMED_QUERY", "A query string has to be specified");
+        }
+        if (failQueries) {
+            return error(400, "MALFORMED_QUERY", "unexpected token in the query (injected)");
+        }
+        if (soql.length() > SOQL_MAX) { // documented limit; the error code is not verified against a real org
+            return error(400, "MALFORMED_QUERY", "SOQL statements cannot be longer than 100,000 characters");
         }
         SoqlQuery q;
         try {

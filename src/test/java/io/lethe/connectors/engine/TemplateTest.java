@@ -61,4 +61,48 @@ class TemplateTest {
         assertThat(body.path("properties").has("firstname")).isTrue();
         assertThat(body.path("properties").has("lastname")).isFalse();
     }
+
+    @Test
+    void chunks_cut_a_list_into_sub_requests_each_knowing_its_index() throws Exception {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("records", List.of(Map.of("Id", "a"), Map.of("Id", "b"), Map.of("Id", "c"), Map.of("Id", "d"), Map.of("Id", "e")));
+        assertThat(Template.expression("records.Id | chunks(2)", scope))
+                .isEqualTo(List.of(List.of("a", "b"), List.of("c", "d"), List.of("e")));
+        JsonNode template = YAML.readTree("""
+                compositeRequest:
+                  $forEach: "records.Id | chunks(2)"
+                  $as: ids
+                  $emit: {referenceId: "delete${index}", url: '/sobjects?ids=${ids | join(",")}'}
+                """);
+        JsonNode body = Template.body(template, scope).path("compositeRequest");
+        assertThat(body).hasSize(3);
+        assertThat(body.get(1).path("referenceId").asText()).isEqualTo("delete1");
+        assertThat(body.get(1).path("url").asText()).isEqualTo("/sobjects?ids=c,d");
+        assertThat(body.get(2).path("url").asText()).isEqualTo("/sobjects?ids=e");
+        // a list of lists keeps its shape through element filters
+        assertThat(Template.expression("identities | chunks(1) | soql", scope()))
+                .isEqualTo(List.of(List.of("'Ann.Example@Example.com'"), List.of("'o\\'brien@example.ie'")));
+    }
+
+    @Test
+    void concat_joins_the_lists_of_its_templates_and_chunks_can_bound_characters() throws Exception {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("identities", List.of("aaaa@x.io", "bbbb@x.io", "cccc@x.io"));
+        // each literal is 11 characters and a separator: two fit in 25, the third starts a new list
+        assertThat(Template.expression("identities | soql | chunks(10, 25)", scope))
+                .isEqualTo(List.of(List.of("'aaaa@x.io'", "'bbbb@x.io'"), List.of("'cccc@x.io'")));
+        JsonNode template = YAML.readTree("""
+                compositeRequest:
+                  $concat:
+                    - $forEach: "identities | chunks(2)"
+                      $as: part
+                      $emit: {referenceId: "contacts${index}", n: '${part | join(",")}'}
+                    - $forEach: "identities | chunks(2)"
+                      $as: part
+                      $emit: {referenceId: "leads${index}"}
+                """);
+        JsonNode body = Template.body(template, scope).path("compositeRequest");
+        assertThat(body.findValuesAsText("referenceId")).containsExactly("contacts0", "contacts1", "leads0", "leads1");
+        assertThat(body.get(1).path("n").asText()).isEqualTo("cccc@x.io");
+    }
 }

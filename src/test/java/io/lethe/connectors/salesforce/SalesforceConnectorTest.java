@@ -74,13 +74,13 @@ abstract class SalesforceConnectorTest extends SalesforceHub {
     void an_individual_only_purpose_of_a_person_without_an_individual_changes_nothing_and_says_so() {
         String email = "evangeline.no-individual@customers.example-company.co.uk";
         org.addContact(email, false);
-        int patches = sandbox.requests("PATCH", API + "/composite/sobjects").size();
+        int patches = subrequests("PATCH", API + "/composite/sobjects").size();
 
         String subjectId = withdraw(email, "sms_marketing");
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(syncLog(subjectId).findValuesAsText("outcome")).containsExactly("not_found"));
-        assertThat(sandbox.requests("PATCH", API + "/composite/sobjects")).hasSize(patches);
+        assertThat(subrequests("PATCH", API + "/composite/sobjects")).hasSize(patches);
     }
 
     @Test
@@ -99,7 +99,9 @@ abstract class SalesforceConnectorTest extends SalesforceHub {
         assertThat(request(id).path("vendors").findValuesAsText("status")).containsExactly("verified");
         assertThat(org.record(contact)).isNull();
         assertThat(org.record(converted)).isNull();
-        assertThat(sandbox.requests("DELETE", API + "/composite/sobjects")).hasSize(1);
+        // one look-up, one Composite call deleting both records, one read-back: three API calls
+        assertThat(subrequests("DELETE", API + "/composite/sobjects")).hasSize(1);
+        assertThat(apiCalls()).hasSize(3);
     }
 
     @Test
@@ -147,6 +149,41 @@ abstract class SalesforceConnectorTest extends SalesforceHub {
             assertThat(changed).isEmpty();
         } finally {
             org.pageSize(2000);
+        }
+    }
+
+    @Test
+    void a_look_up_whose_queries_both_run_over_a_page_follows_every_next_records_url() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        String email = "quentin.paged-person@customers.example-company.co.uk";
+        for (int i = 0; i < 3; i++) { // duplicates, as orgs hold them: three Contacts and three Leads of one address
+            ids.add(org.addContact(email, false));
+            ids.add(org.addLead(email, false, false));
+        }
+        org.pageSize(2);
+        try {
+            String subjectId = withdraw(email, "email_marketing");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(syncLog(subjectId).findValuesAsText("outcome")).containsExactly("delivered"));
+            assertThat(ids).allSatisfy(id -> assertThat(org.record(id).get("HasOptedOutOfEmail")).isEqualTo(true));
+            assertThat(sandbox.requests().stream().filter(r -> r.path().matches(".*/query/01g.*")).count()).isEqualTo(2);
+        } finally {
+            org.pageSize(2000);
+        }
+    }
+
+    @Test
+    void a_look_up_salesforce_refuses_inside_a_composite_answer_fails_the_command_instead_of_finding_nobody() {
+        String email = "rosalind.refused-query@example.com";
+        org.addContact(email, false);
+        org.failQueries(true);
+        try {
+            String subjectId = withdraw(email, "email_marketing");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(syncLog(subjectId).findValuesAsText("outcome")).isNotEmpty());
+            assertThat(syncLog(subjectId).findValuesAsText("outcome")).doesNotContain("not_found", "delivered");
+        } finally {
+            org.failQueries(false);
         }
     }
 

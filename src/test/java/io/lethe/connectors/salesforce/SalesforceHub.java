@@ -32,6 +32,29 @@ abstract class SalesforceHub extends HubTestSupport {
         sandbox.close();
     }
 
+    /** The Composite sub-requests the org received with this method and URL path (query left off). */
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> subrequests(String method, String path) {
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+        for (var r : sandbox.requests("POST", API + "/composite")) {
+            try {
+                for (var sub : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.bodyText()).path("compositeRequest")) {
+                    String url = sub.path("url").asText();
+                    if (sub.path("method").asText().equals(method) && url.replaceAll("\\?.*", "").equals(path)) {
+                        out.add(sub);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** The API calls the org received (log-ins left out). */
+    java.util.List<io.lethe.demo.sandbox.SandboxRequest> apiCalls() {
+        return sandbox.requests().stream().filter(r -> !r.path().startsWith("/services/oauth2")).toList();
+    }
+
     /** The longest request URI (path and query) the org received. */
     int longestUri() {
         return sandbox.requests().stream()

@@ -162,4 +162,88 @@ class SalesforceBehaviourTest {
     static String rec(String type, String id) {
         return "{\"attributes\":{\"type\":\"" + type + "\"},\"id\":\"" + id + "\",\"HasOptedOutOfEmail\":true}";
     }
+    static String sub(String method, String url, String ref, String body) {
+        return "{\"method\":\"" + method + "\",\"url\":\"" + url + "\",\"referenceId\":\"" + ref + "\""
+                + (body == null ? "" : ",\"body\":" + body) + "}";
+    }
+
+    static String composite(boolean allOrNone, List<String> subs) {
+        return "{\"allOrNone\":" + allOrNone + ",\"compositeRequest\":[" + String.join(",", subs) + "]}";
+    }
+
+    static String queryUrl(String soql) {
+        return API + "/query/?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void composite_runs_queries_and_collections_as_one_call_and_answers_per_subrequest() throws Exception {
+        String contact = org.addContact("octavia.composite-person@example.com", false);
+        String lead = org.addLead("OCTAVIA.composite-person@example.com", false, false);
+        SandboxResponse r = call("POST", API + "/composite", null, composite(false, List.of(
+                sub("GET", queryUrl("SELECT Id, Email FROM Contact WHERE Email IN ('octavia.composite-person@example.com')"), "contacts", null),
+                sub("GET", queryUrl("SELECT Id, Email FROM Lead WHERE Email IN ('octavia.composite-person@example.com')"), "leads", null),
+                sub("GET", queryUrl("SELECT Nope FROM Contact"), "bad", null),
+                sub("PATCH", API + "/composite/sobjects", "update0", "{\"allOrNone\":false,\"records\":[{\"attributes\":"
+                        + "{\"type\":\"Contact\"},\"id\":\"" + contact + "\",\"HasOptedOutOfEmail\":true}]}"))));
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode answers = JSON.readTree(r.body()).path("compositeResponse");
+        assertThat(answers).hasSize(4);
+        assertThat(answers.get(0).path("referenceId").asText()).isEqualTo("contacts");
+        assertThat(answers.get(0).path("httpStatusCode").asInt()).isEqualTo(200);
+        assertThat(answers.get(0).path("httpHeaders").isObject()).isTrue();
+        assertThat(answers.get(0).path("body").path("records").get(0).path("Id").asText()).isEqualTo(contact);
+        assertThat(answers.get(1).path("body").path("records").get(0).path("Id").asText()).isEqualTo(lead);
+        assertThat(answers.get(2).path("httpStatusCode").asInt()).isEqualTo(400);
+        assertThat(answers.get(2).path("body").get(0).path("errorCode").asText()).isEqualTo("INVALID_FIELD");
+        assertThat(answers.get(3).path("body").get(0).path("success").asBoolean()).isTrue();
+        assertThat(org.record(contact).get("HasOptedOutOfEmail")).isEqualTo(true);
+        assertThat(r.headers().get("Sforce-Limit-Info")).isEqualTo("api-usage=1/100000"); // one call for four
+    }
+
+    @Test
+    void composite_all_or_none_rolls_back_every_subrequest_when_one_fails() throws Exception {
+        String contact = org.addContact("philippa.rolled-back@example.com", false);
+        SandboxResponse r = call("POST", API + "/composite", null, composite(true, List.of(
+                sub("PATCH", API + "/composite/sobjects", "good", "{\"records\":[{\"attributes\":{\"type\":\"Contact\"},"
+                        + "\"id\":\"" + contact + "\",\"HasOptedOutOfEmail\":true}]}"),
+                sub("DELETE", API + "/composite/sobjects?ids=", "bad", null))));
+        JsonNode answers = JSON.readTree(r.body()).path("compositeResponse");
+        assertThat(answers.get(0).path("httpStatusCode").asInt()).isEqualTo(400);
+        assertThat(answers.get(0).path("body").get(0).path("errorCode").asText()).isEqualTo("PROCESSING_HALTED");
+        assertThat(org.record(contact).get("HasOptedOutOfEmail")).isEqualTo(false);
+    }
+
+    @Test
+    void composite_refuses_what_salesforce_refuses() throws Exception {
+        List<String> six = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            six.add(sub("GET", queryUrl("SELECT Id FROM Contact"), "q" + i, null));
+        }
+        assertThat(call("POST", API + "/composite", null, composite(false, six)).status()).isEqualTo(400);
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 26; i++) {
+            many.add(sub("GET", API + "/limits", "l" + i, null));
+        }
+        assertThat(call("POST", API + "/composite", null, composite(false, many)).status()).isEqualTo(400);
+        assertThat(call("POST", API + "/composite", null, composite(false, List.of(
+                sub("GET", queryUrl("SELECT Id FROM Contact"), "same", null),
+                sub("GET", queryUrl("SELECT Id FROM Lead"), "same", null)))).status()).isEqualTo(400);
+        assertThat(call("POST", API + "/composite", null, composite(false, List.of(
+                sub("GET", queryUrl("SELECT Id FROM Contact"), "bad-ref", null)))).status()).isEqualTo(400);
+        assertThat(call("POST", API + "/composite", null, "{\"compositeRequest\":[],\"extra\":1}").status()).isEqualTo(400);
+        assertThat(call("POST", API + "/composite", null, composite(false, List.of(
+                sub("GET", API + "/query/?q=SELECT+Id+FROM+Contact+WHERE+Email+%3D+%27@{ref.Email}%27", "ref", null)))).status())
+                .isEqualTo(400);
+        assertThat(call("GET", API + "/composite", null, null).status()).isEqualTo(405);
+        // a SOQL statement holds at most 100,000 characters, in a sub-request as anywhere
+        StringBuilder in = new StringBuilder("SELECT Id FROM Contact WHERE Email IN (");
+        while (in.length() <= SalesforceBehaviour.SOQL_MAX) {
+            in.append("'a.very.long.address.of.someone@example.com',");
+        }
+        in.append("'x@example.com')");
+        JsonNode answers = JSON.readTree(call("POST", API + "/composite", null, composite(false, List.of(
+                sub("GET", queryUrl(in.toString()), "long", null)))).body()).path("compositeResponse");
+        assertThat(answers.get(0).path("httpStatusCode").asInt()).isEqualTo(400);
+        assertThat(answers.get(0).path("body").get(0).path("errorCode").asText()).isEqualTo("MALFORMED_QUERY");
+    }
 }
