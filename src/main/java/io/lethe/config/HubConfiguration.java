@@ -158,7 +158,8 @@ public class HubConfiguration implements CamelConfiguration {
         DispatchPolicy dispatchPolicy = new DispatchPolicy(
                 settings.millis("lethe.dispatch.lease-ms"), settings.getInt("lethe.dispatch.in-place-retries"),
                 settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
-                settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"));
+                settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"),
+                settings.duration("lethe.dispatch.request-window"));
         VendorCalls vendorCalls = new VendorCalls(context, connectors, ConnectorHooks.signers(),
                 new AnswerRules(clock), new VendorCalls.RetryPolicy(dispatchPolicy.inPlaceRetries(),
                         dispatchPolicy.maxInPlaceWait()));

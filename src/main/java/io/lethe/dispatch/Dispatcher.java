@@ -79,13 +79,14 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
     }
 
     /**
-     * Route step: everything due for the connector, up to its largest batch, or null. Nothing waits for a window:
-     * a lone command leaves at once, and commands that arrive while a call is in flight gather into the next batch.
+     * Route step: everything due for the connector, up to its largest batch, or null. A lone withdrawal leaves at
+     * once, and commands that arrive while a call is in flight gather into the next batch; the commands of
+     * data-subject requests alone wait up to the request window for their batch to fill (lethe.dispatch.request-window).
      */
     public Batch claim(String connectorId) {
         Connector connector = connectors.enabled(connectorId).orElseThrow();
         List<Command> commands = outbox.claim(connectorId, connector.descriptor().claimSize(), Duration.ZERO,
-                policy.lease());
+                policy.requestWindow(), policy.lease());
         return commands.isEmpty() ? null : new Batch(connectorId, new ArrayList<>(commands));
     }
 

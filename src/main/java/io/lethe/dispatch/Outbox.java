@@ -144,6 +144,16 @@ public final class Outbox {
      * due yet or the connector is parked.
      */
     public List<Command> claim(String connector, int max, Duration window, Duration lease) {
+        return claim(connector, max, window, Duration.ZERO, lease);
+    }
+
+    /**
+     * As {@link #claim(String, int, Duration, Duration)}, and while every due command is the first sending of a
+     * data-subject request's command (an erasure, access, rectification: a month to answer), they gather until the
+     * batch is full or the oldest has waited {@code requestWindow}: a full batch costs the vendor fewer calls, jobs
+     * and polls. A due withdrawal (no request) or a retry ends the wait at once; what is due then leaves together.
+     */
+    public List<Command> claim(String connector, int max, Duration window, Duration requestWindow, Duration lease) {
         Instant now = clock.instant();
         return inTransaction(c -> {
             Instant parked = parkedUntil(c, connector);
@@ -153,17 +163,27 @@ public final class Outbox {
             String due = " from outbox_command where connector = ? and ((status = 'pending' and not_before <= ?)"
                     + " or (status = 'in_flight' and lease_until < ?))";
             long count;
+            long immediate;
             Instant oldest;
-            try (PreparedStatement ps = c.prepareStatement("select count(*), min(not_before)" + due)) {
+            Instant oldestRequest;
+            try (PreparedStatement ps = c.prepareStatement("select count(*), min(not_before),"
+                    + " count(case when request_id is null or attempts > 0 then 1 end),"
+                    + " min(case when request_id is not null and attempts = 0 then not_before end)" + due)) {
                 bindDue(ps, connector, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     count = rs.getLong(1);
                     OffsetDateTime o = rs.getObject(2, OffsetDateTime.class);
                     oldest = o == null ? null : o.toInstant();
+                    immediate = rs.getLong(3);
+                    OffsetDateTime r = rs.getObject(4, OffsetDateTime.class);
+                    oldestRequest = r == null ? null : r.toInstant();
                 }
             }
             if (count == 0 || (count < max && oldest.plus(window).isAfter(now))) {
+                return List.<Command>of();
+            }
+            if (count < max && immediate == 0 && oldestRequest.plus(requestWindow).isAfter(now)) {
                 return List.<Command>of();
             }
             List<Long> ids = new ArrayList<>();

@@ -24,12 +24,17 @@ public final class RequestCommands {
             String detail, byte[] sealedResult) {
     }
 
-    /** The request's finished commands not taken by it yet, oldest first. */
+    /**
+     * The request's finished commands not taken by it yet, oldest first, locked until the caller's transaction ends:
+     * a vendor job finishing one of them meanwhile (submitted, then completed) waits, and its new result is taken
+     * next. Unlocked, the job's result was marked taken with the old one read and never reached the request (the
+     * erasure benchmark: requests in_progress for good with a vendor "submitted" that the sync log shows completed).
+     */
     public List<Finished> untaken(Connection c, String requestId) throws SQLException {
         List<Finished> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, status, outcome, detail,"
                 + " sealed_result from outbox_command where request_id = ? and request_advanced_at is null"
-                + " and status in " + ANSWERED + " order by id")) {
+                + " and status in " + ANSWERED + " order by id for update")) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -65,6 +65,8 @@ public abstract class HubTestSupport extends CamelMainTestSupport {
                 "intake:intake:" + ApiKeys.sha256Hex(INTAKE_KEY),
                 "marketer:marketer:" + ApiKeys.sha256Hex(MARKETER_KEY),
                 "compliance:compliance:" + ApiKeys.sha256Hex(COMPLIANCE_KEY)));
+        // tests see a request's commands leave at once; a test of the request window sets its own
+        p.put("lethe.dispatch.request-window", "0s");
         p.putAll(extraProperties());
         return p;
     }

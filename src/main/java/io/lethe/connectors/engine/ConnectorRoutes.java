@@ -18,6 +18,17 @@ public final class ConnectorRoutes {
     /** A vendor that publishes no request rate still gets a bound. */
     static final RateLimit UNPUBLISHED = new RateLimit(100, 1000);
 
+    /**
+     * Camel's Throttle hands a permit back one period after it let a call through, but the vendor counts arrivals: a
+     * call held up after the Throttle (signing, a busy CPU, the network) lands in the same window as one let through
+     * a period later, and a strict vendor answers 429 (the erasure benchmark: 16 % of Klaviyo's and 24 % of GA4's
+     * calls were 429s, each retried after a second). Each window is run this much longer than declared: 5 %, at
+     * least 50 ms.
+     */
+    static long paced(long periodMillis) {
+        return periodMillis + Math.max(50, periodMillis / 20);
+    }
+
     private ConnectorRoutes() {
     }
 
@@ -45,11 +56,11 @@ public final class ConnectorRoutes {
                     .parameter("connectorId", connector.id())
                     .parameter("bucket", bucket)
                     .parameter("requests", String.valueOf(limit.requests()))
-                    .parameter("periodMillis", String.valueOf(limit.periodMillis()))
+                    .parameter("periodMillis", String.valueOf(paced(limit.periodMillis())))
                     .parameter("burstRequests", String.valueOf(limit.burst() == null ? limit.requests()
                             : limit.burst().requests()))
-                    .parameter("burstPeriodMillis", String.valueOf(limit.burst() == null ? limit.periodMillis()
-                            : limit.burst().periodMillis()))
+                    .parameter("burstPeriodMillis", String.valueOf(paced(limit.burst() == null ? limit.periodMillis()
+                            : limit.burst().periodMillis())))
                     .add();
         }
     }
