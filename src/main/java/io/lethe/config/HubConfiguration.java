@@ -159,7 +159,7 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.millis("lethe.dispatch.lease-ms"), settings.getInt("lethe.dispatch.in-place-retries"),
                 settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
                 settings.millis("lethe.dispatch.max-backoff-ms"), settings.optional("lethe.dpo.email"),
-                settings.duration("lethe.dispatch.request-window"));
+                settings.duration("lethe.dispatch.request-window"), settings.duration("lethe.dispatch.request-quiet"));
         VendorCalls vendorCalls = new VendorCalls(context, connectors, ConnectorHooks.signers(),
                 new AnswerRules(clock), new VendorCalls.RetryPolicy(dispatchPolicy.inPlaceRetries(),
                         dispatchPolicy.maxInPlaceWait()));

@@ -86,7 +86,7 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
     public Batch claim(String connectorId) {
         Connector connector = connectors.enabled(connectorId).orElseThrow();
         List<Command> commands = outbox.claim(connectorId, connector.descriptor().claimSize(), Duration.ZERO,
-                policy.requestWindow(), policy.lease());
+                policy.requestWindow(), policy.requestQuiet(), policy.lease());
         return commands.isEmpty() ? null : new Batch(connectorId, new ArrayList<>(commands));
     }
 

@@ -144,16 +144,18 @@ public final class Outbox {
      * due yet or the connector is parked.
      */
     public List<Command> claim(String connector, int max, Duration window, Duration lease) {
-        return claim(connector, max, window, Duration.ZERO, lease);
+        return claim(connector, max, window, Duration.ZERO, Duration.ZERO, lease);
     }
 
     /**
      * As {@link #claim(String, int, Duration, Duration)}, and while every due command is the first sending of a
      * data-subject request's command (an erasure, access, rectification: a month to answer), they gather until the
-     * batch is full or the oldest has waited {@code requestWindow}: a full batch costs the vendor fewer calls, jobs
+     * batch is full, the oldest has waited {@code requestWindow}, or none has come for {@code requestQuiet} (requests
+     * filed in a stream gather; a lone one waits only the quiet time): a full batch costs the vendor fewer calls, jobs
      * and polls. A due withdrawal (no request) or a retry ends the wait at once; what is due then leaves together.
      */
-    public List<Command> claim(String connector, int max, Duration window, Duration requestWindow, Duration lease) {
+    public List<Command> claim(String connector, int max, Duration window, Duration requestWindow,
+            Duration requestQuiet, Duration lease) {
         Instant now = clock.instant();
         return inTransaction(c -> {
             Instant parked = parkedUntil(c, connector);
@@ -166,9 +168,11 @@ public final class Outbox {
             long immediate;
             Instant oldest;
             Instant oldestRequest;
+            Instant newestRequest;
             try (PreparedStatement ps = c.prepareStatement("select count(*), min(not_before),"
                     + " count(case when request_id is null or attempts > 0 then 1 end),"
-                    + " min(case when request_id is not null and attempts = 0 then not_before end)" + due)) {
+                    + " min(case when request_id is not null and attempts = 0 then not_before end),"
+                    + " max(case when request_id is not null and attempts = 0 then not_before end)" + due)) {
                 bindDue(ps, connector, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -178,12 +182,15 @@ public final class Outbox {
                     immediate = rs.getLong(3);
                     OffsetDateTime r = rs.getObject(4, OffsetDateTime.class);
                     oldestRequest = r == null ? null : r.toInstant();
+                    OffsetDateTime n = rs.getObject(5, OffsetDateTime.class);
+                    newestRequest = n == null ? null : n.toInstant();
                 }
             }
             if (count == 0 || (count < max && oldest.plus(window).isAfter(now))) {
                 return List.<Command>of();
             }
-            if (count < max && immediate == 0 && oldestRequest.plus(requestWindow).isAfter(now)) {
+            if (count < max && immediate == 0 && oldestRequest.plus(requestWindow).isAfter(now)
+                    && newestRequest.plus(requestQuiet).isAfter(now)) {
                 return List.<Command>of();
             }
             List<Long> ids = new ArrayList<>();

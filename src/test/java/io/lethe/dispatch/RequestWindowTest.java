@@ -40,6 +40,7 @@ class RequestWindowTest extends HubTestSupport {
         p.put("lethe.dispatch.poll-ms", "200");
         // longer than filing the erasures takes on a loaded machine, short enough for a test
         p.put("lethe.dispatch.request-window", "8s");
+        p.put("lethe.dispatch.request-quiet", "8s");
         p.put("lethe.api.rate-limit.filings-per-minute", "100000");
         return p;
     }

@@ -67,6 +67,7 @@ public abstract class HubTestSupport extends CamelMainTestSupport {
                 "compliance:compliance:" + ApiKeys.sha256Hex(COMPLIANCE_KEY)));
         // tests see a request's commands leave at once; a test of the request window sets its own
         p.put("lethe.dispatch.request-window", "0s");
+        p.put("lethe.dispatch.request-quiet", "0s");
         p.putAll(extraProperties());
         return p;
     }
