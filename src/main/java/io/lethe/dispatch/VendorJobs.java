@@ -183,6 +183,14 @@ public final class VendorJobs implements Outbox.FinishHook {
     private void track(Connection c, String connector, String jobId, Tracking how, String action,
             List<Long> commandIds) throws SQLException {
         OffsetDateTime now = now();
+        Long running = how.isReadBack() ? null : runningJob(c, connector, jobId, action, how.operation());
+        if (running != null) {
+            // The vendor put these commands into a job it is already running (Amplitude answers every batch of a
+            // day with that day's job): one job polled once per round, however many batches joined it.
+            attach(c, running, commandIds);
+            LOG.info("Connector {}: job {} tracks {} more command(s)", connector, jobId, commandIds.size());
+            return;
+        }
         long id;
         try (PreparedStatement ps = c.prepareStatement("insert into vendor_job (connector, job_id, status_operation,"
                 + " action, state, attempts, next_poll_at, created_at, poll_every_ms, give_up_at)"
@@ -202,15 +210,35 @@ public final class VendorJobs implements Outbox.FinishHook {
                 id = keys.getLong(1);
             }
         }
+        attach(c, id, commandIds);
+        LOG.info("Connector {}: job {} tracks {} command(s)", connector, jobId, commandIds.size());
+    }
+
+    private static Long runningJob(Connection c, String connector, String jobId, String action, String operation)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select min(id) from vendor_job where connector = ?"
+                + " and job_id = ? and action = ? and status_operation = ? and state = 'running'")) {
+            ps.setString(1, connector);
+            ps.setString(2, jobId);
+            ps.setString(3, action);
+            ps.setString(4, operation);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                return rs.wasNull() ? null : id;
+            }
+        }
+    }
+
+    private static void attach(Connection c, long job, List<Long> commandIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into vendor_job_command (job_id, command_id) values (?, ?)")) {
             for (Long commandId : commandIds) {
-                ps.setLong(1, id);
+                ps.setLong(1, job);
                 ps.setLong(2, commandId);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
-        LOG.info("Connector {}: job {} tracks {} command(s)", connector, jobId, commandIds.size());
     }
 
     /** Timer step: polls every due job once; returns how many were polled. */

@@ -230,6 +230,33 @@ class VendorJobsTest {
     }
 
     @Test
+    void batchesTheVendorPutIntoOneRunningJobArePolledAsOneJob() throws Exception {
+        // Amplitude answers every batch of a day with that day's job: three batches, one job, one poll per round.
+        long completedBefore = syncEntries("segment-full", "completed");
+        List<Command> first = claim("segment-full", "erase", 100);
+        submit(first, "day-2026-12-01");
+        List<Command> second = claim("segment-full", "erase", 100);
+        submit(second, "day-2026-12-01");
+        List<Command> third = claim("segment-full", "erase", 100);
+        submit(third, "day-2026-12-01");
+        assertThat(jobs.running()).containsEntry("segment-full", 1L);
+        clock.advance(Duration.ofMinutes(5));
+        vendor.put("day-2026-12-01", VendorJobs.JobResult.done("FINISHED"));
+        assertThat(jobs.pollDue()).isEqualTo(1);
+        assertThat(polls.get()).isEqualTo(1);
+        assertThat(commandState(third.get(99).id())).isEqualTo("done/completed");
+        assertThat(syncEntries("segment-full", "completed") - completedBefore).isEqualTo(300);
+        // a later batch answered with the finished job's id is tracked anew, never attached to a finished job
+        List<Command> late = claim("segment-full", "erase", 10);
+        submit(late, "day-2026-12-01");
+        assertThat(jobs.running()).containsEntry("segment-full", 1L);
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(jobs.pollDue()).isEqualTo(1);
+        assertThat(commandState(late.get(9).id())).isEqualTo("done/completed");
+        assertThat(jobs.running()).doesNotContainKey("segment-full");
+    }
+
+    @Test
     void aFinishedSuppressionIsDeliveredAndAFinishedRetrievalCarriesItsData() throws Exception {
         List<Command> optOuts = claim("segment", "opt_out", 3);
         submit(optOuts, "reg-optout");
