@@ -27,7 +27,16 @@ public final class ReconcileApi {
         QueryParams q = new QueryParams(exchange, Set.of("dryRun"));
         String dryRun = q.oneOf("dryRun", java.util.List.of("true", "false"), "false");
         q.throwIfInvalid();
-        String id = exchange.getMessage().getHeader("connectorId", String.class);
+        String runId = startRun(exchange.getMessage().getHeader("connectorId", String.class),
+                Boolean.parseBoolean(dryRun));
+        responses.json(exchange, 202, Map.of("runId", runId));
+    }
+
+    /**
+     * Starts a reconciliation of a connector (the API's and the console's action): its run id, or an
+     * {@link ApiProblem} 404 for an unknown connector and 409 for one not enabled, without an API, or already running.
+     */
+    public String startRun(String id, boolean dryRun) {
         if (id == null || connectors.known().stream().noneMatch(d -> d.id().equals(id))) {
             throw ApiProblem.notFound("There is no connector with that id.");
         }
@@ -37,10 +46,10 @@ public final class ReconcileApi {
         if (connectors.enabled(id).orElseThrow().transport().equals("mail")) {
             throw new ApiProblem(409, "Conflict", "Connector " + id + " has no API to read its contacts from.");
         }
-        String runId = runs.start(id, Boolean.parseBoolean(dryRun)).orElseThrow(() -> new ApiProblem(409, "Conflict",
+        String runId = runs.start(id, dryRun).orElseThrow(() -> new ApiProblem(409, "Conflict",
                 "A reconciliation of " + id + " is already running; only one runs per connector at a time."));
-        schedule(template, runId, id, Boolean.parseBoolean(dryRun), false);
-        responses.json(exchange, 202, Map.of("runId", runId));
+        schedule(template, runId, id, dryRun, false);
+        return runId;
     }
 
     public void get(Exchange exchange) {

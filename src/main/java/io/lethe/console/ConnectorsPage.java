@@ -28,10 +28,27 @@ public final class ConnectorsPage {
     private final BacklogHistory backlog;
     private final ConsoleView view;
 
-    public ConnectorsPage(ConnectorDescriptions descriptions, BacklogHistory backlog, ConsoleView view) {
+    private final io.lethe.api.ReconcileApi reconcile;
+
+    public ConnectorsPage(ConnectorDescriptions descriptions, BacklogHistory backlog, ConsoleView view,
+            io.lethe.api.ReconcileApi reconcile) {
+        this.reconcile = reconcile;
         this.descriptions = descriptions;
         this.backlog = backlog;
         this.view = view;
+    }
+
+    /** Starts a reconciliation of one connector, a dry run unless the form says otherwise (admin, CSRF checked). */
+    public void reconcile(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("connectorId", String.class);
+        boolean dryRun = !"false".equals(Form.of(exchange).get("dryRun"));
+        String runId;
+        try {
+            runId = reconcile.startRun(id, dryRun);
+        } catch (io.lethe.api.ApiProblem refused) {
+            throw new ConsoleRefusal(refused.status(), refused.getMessage());
+        }
+        ConsoleView.redirect(exchange.getMessage(), "/console/connectors?run=" + runId);
     }
 
     public void show(Exchange exchange) {

@@ -76,6 +76,20 @@ public final class OverviewPage {
         this.clock = clock;
     }
 
+    /** Sends a command that waits for a person again, after its cause was fixed (admin; the guard checked CSRF). */
+    public void resend(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("commandId", String.class);
+        if (id == null || !id.matches("[0-9]{1,18}")) {
+            throw ConsoleRefusal.notFound("No command has that id.");
+        }
+        ConsoleSession session = ConsoleGuard.session(exchange);
+        if (requests.resend(Long.parseLong(id), session.principal().keyName()).isEmpty()) {
+            throw new ConsoleRefusal(409, "That command does not wait for a person (it was sent again already, or"
+                    + " it is not one).");
+        }
+        ConsoleView.redirect(exchange.getMessage(), "/console/overview?done=resent");
+    }
+
     public void show(Exchange exchange) {
         List<ConnectorLine> lines = new ArrayList<>();
         int disabled = 0;

@@ -28,7 +28,8 @@ public final class ReviewPages {
     public static void bind(Registry registry, Models m, RateLimits limits) {
         ConsoleView view = new ConsoleView();
         registry.bind("consoleSubjects", new SubjectPage(m.subjects(), limits, view));
-        registry.bind("consoleConnectors", new ConnectorsPage(m.connectors(), m.backlog(), view));
+        registry.bind("consoleConnectors", new ConnectorsPage(m.connectors(), m.backlog(), view,
+                registry.lookupByNameAndType("reconcileApi", io.lethe.api.ReconcileApi.class)));
         registry.bind("consoleReports", new ReportsPage(m.dataMap(), m.risks(), view));
         registry.bind("consoleAccessLog", new AccessLogPage(m.accessLog(), view));
     }

@@ -365,6 +365,39 @@ public final class Outbox {
         return found;
     }
 
+    /**
+     * A command that waits for a person ({@code action_required}) is sent again, as a person decided after fixing
+     * the cause (a credential, a vendor-side setting): pending now, with fresh attempts, alert and hand-off, so that
+     * dispatch, the DPO alert and the request life cycle treat it as new. The decision is in the sync log. Empty when
+     * the command is not waiting for a person (a second click, another id).
+     */
+    public java.util.Optional<Command> resend(Connection c, long id, String who) throws SQLException {
+        Command command;
+        try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, action, purpose, event_id,"
+                + " request_id, attempts from outbox_command where id = ? and status = 'action_required' for update")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
+                }
+                command = command(rs);
+            }
+        }
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'pending', attempts = 0,"
+                + " not_before = ?, lease_until = null, outcome = null, detail = null, updated_at = ?,"
+                + " request_advanced_at = null, dpo_alerted_at = null, sealed_result = null where id = ?")) {
+            ps.setObject(1, now);
+            ps.setObject(2, now);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+        syncLog.append(c, List.of(SyncEntry.of(command.connector(), command.subjectId(), command.requestId(),
+                command.action(), "resent", null, null, "sent again by " + who)));
+        Transactions.afterCommit(() -> wakeup.accept(command.connector()));
+        return java.util.Optional.of(command);
+    }
+
     private static Command command(ResultSet rs) throws SQLException {
         return new Command(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getInt(8));

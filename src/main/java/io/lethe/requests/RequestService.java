@@ -42,6 +42,7 @@ public final class RequestService {
     private final RequestSweep sweep;
     private final RequestLifecycle lifecycle;
     private final AccessPackage access;
+    private final CommandResend resend;
 
     public RequestService(DataSource dataSource, ConsentRegister register, Outbox outbox, Connectors connectors,
             Deadlines deadlines, MailOutbox mail, Templates templates, String publicUrl, String dpoEmail, Clock clock) {
@@ -57,6 +58,12 @@ public final class RequestService {
         this.sweep = new RequestSweep(dataSource, store, links, notices, clock);
         this.lifecycle = new RequestLifecycle(dataSource, store, new RequestCommands(), completion, clock);
         this.access = new AccessPackage(dataSource, store, register, connectors, clock);
+        this.resend = new CommandResend(dataSource, outbox, store, clock);
+    }
+
+    /** Sends a command that waits for a person again (see {@link CommandResend}); empty when it does not wait. */
+    public java.util.Optional<io.lethe.dispatch.Command> resend(long commandId, String who) {
+        return resend.resend(commandId, who);
     }
 
     /** Seals the address of a person who is not in the register yet with a key of their request's own. */

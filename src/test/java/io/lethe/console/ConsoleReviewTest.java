@@ -158,6 +158,45 @@ class ConsoleReviewTest extends HubTestSupport {
     }
 
     @Test
+    void an_admin_sends_a_refused_command_again_once_its_cause_is_fixed_and_starts_a_reconciliation() {
+        fakes.hubspotAlways(VendorFakes.HUBSPOT_OPT_OUT, SandboxResponse.json(401, "{\"status\":\"error\",\"message\":"
+                + "\"Authentication credentials not found.\",\"category\":\"INVALID_AUTHENTICATION\"}"));
+        String email = PEOPLE.get(2).replace("@", "+resend@");
+        fakes.hubspotContact(email);
+        String subjectId = api.post("/api/v1/consents", ADMIN_KEY, """
+                {"subject": {"email": "%s"}, "purpose": "email_marketing", "status": "withdrawn"}"""
+                .formatted(email)).json().path("subjectId").asText();
+        browser.signIn(COMPLIANCE_KEY);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            browser.go("/console/overview");
+            assertThat(browser.find("#needs-action").getText()).contains(subjectId.substring(0, 8));
+        });
+        assertThat(browser.all("form.resend")).isEmpty(); // compliance reviews, only an admin acts
+        browser.signOut();
+
+        fakes.reset(); // the operator fixed the token
+        int before = fakes.hubspot.requests("POST", VendorFakes.HUBSPOT_OPT_OUT).size();
+        browser.signIn(ADMIN_KEY);
+        browser.go("/console/overview");
+        browser.click("#needs-action form.resend button");
+        assertThat(browser.path()).startsWith("/console/overview");
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                fakes.hubspot.requests("POST", VendorFakes.HUBSPOT_OPT_OUT).size() > before);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.get(
+                "/api/v1/sync-log?vendor=hubspot&subjectId=" + subjectId, COMPLIANCE_KEY).json().path("entries")
+                .findValuesAsText("outcome")).contains("resent", "delivered"));
+        browser.go("/console/overview");
+        assertThat(browser.find("#needs-action").getText()).doesNotContain(subjectId.substring(0, 8));
+
+        browser.go("/console/connectors");
+        browser.click("#connector-hubspot form.reconcile button"); // a dry run, the form's default
+        assertThat(browser.path()).startsWith("/console/connectors?run=");
+        String runId = browser.path().substring(browser.path().indexOf("run=") + 4);
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/reconcile-runs/" + runId,
+                COMPLIANCE_KEY).json().path("dryRun").asBoolean());
+    }
+
+    @Test
     void the_sync_log_filters_and_exports_exactly_the_filtered_rows_with_formulas_neutralised() throws Exception {
         String email = PEOPLE.get(1);
         String subjectId = consentFor(email);
