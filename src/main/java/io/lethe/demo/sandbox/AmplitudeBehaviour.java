@@ -1,6 +1,5 @@
 package io.lethe.demo.sandbox;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -186,7 +185,7 @@ public final class AmplitudeBehaviour implements VendorBehaviour {
     }
 
     private SandboxResponse list(SandboxRequest r) {
-        Map<String, String> q = query(r.rawQuery());
+        Map<String, String> q = r.queryParams();
         LocalDate start;
         LocalDate end;
         try {
@@ -219,20 +218,6 @@ public final class AmplitudeBehaviour implements VendorBehaviour {
             }
         }
         return SandboxResponse.json(200, answer.toString());
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return q;
     }
 
     private static SandboxResponse error(int status, String message) {

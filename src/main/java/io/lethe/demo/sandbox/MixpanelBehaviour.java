@@ -1,7 +1,5 @@
 package io.lethe.demo.sandbox;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -93,7 +91,7 @@ public final class MixpanelBehaviour implements VendorBehaviour {
         if (!("Bearer " + oauthToken).equals(r.header("Authorization"))) {
             return error(401, "Invalid OAuth token");
         }
-        if (!projectToken.equals(query(r.rawQuery()).get("token"))) {
+        if (!projectToken.equals(r.queryParams().get("token"))) {
             return error(403, "Invalid project token");
         }
         if (!rate.tryAcquire()) {
@@ -216,20 +214,6 @@ public final class MixpanelBehaviour implements VendorBehaviour {
         }
         job.attributes.put("revoked", "true");
         return SandboxResponse.empty(204);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return q;
     }
 
     private static SandboxResponse error(int status, String message) {

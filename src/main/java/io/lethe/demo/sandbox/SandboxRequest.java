@@ -13,6 +13,21 @@ public record SandboxRequest(String method, String path, String rawQuery, Map<St
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** The query's parameters, decoded (the last of a repeated name wins). */
+    public Map<String, String> queryParams() {
+        Map<String, String> q = new java.util.LinkedHashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    q.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return q;
+    }
+
     public String bodyText() {
         return body == null ? "" : new String(body, StandardCharsets.UTF_8);
     }
