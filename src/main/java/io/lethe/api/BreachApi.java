@@ -66,9 +66,13 @@ public final class BreachApi {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors.list());
         }
-        Breach b = register.record(new BreachRegister.NewBreach(awareAt, details, affectedConnectors, affectedPurposes),
-                principal(exchange).keyName());
-        responses.json(exchange, 201, render(b));
+        try {
+            Breach b = register.record(new BreachRegister.NewBreach(awareAt, details, affectedConnectors,
+                    affectedPurposes), principal(exchange).keyName());
+            responses.json(exchange, 201, render(b));
+        } catch (BreachRegister.Refused e) {
+            throw refused(e);
+        }
     }
 
     public void list(Exchange exchange) {

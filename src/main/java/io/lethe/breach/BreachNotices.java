@@ -96,41 +96,41 @@ public final class BreachNotices {
         });
     }
 
-    /** One pass: one batch per breach whose notices are under way. Returns how many subjects were handled. */
+    /**
+     * One pass: one batch per breach whose notices are under way. Returns how many subjects were handled. The batch's
+     * addresses are opened before the breach row is locked (the register reads them on a connection of its own), and
+     * the locked transaction handles only those of the batch still not handled then.
+     */
     public int run() {
         List<String> running = register.transaction("finding breach notices to send", c -> register.ids(c,
                 "notices_requested_at is not null and notices_finished_at is null"));
         int handled = 0;
         for (String id : running) {
+            List<String> candidates = register.transaction("choosing the next breach notices", c -> next(c, id));
+            Map<String, List<String>> addresses = candidates.isEmpty() ? Map.of() : emails.apply(candidates);
             handled += register.transaction("queueing breach notices", c -> {
                 Breach b = register.lock(c, id);
                 if (b.noticesFinishedAt() != null) {
                     return 0; // another node finished it while this one waited for the lock
                 }
-                Set<String> done = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement("select subject_id from breach_notice where breach_id = ?")) {
-                    ps.setString(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            done.add(rs.getString(1));
-                        }
-                    }
-                }
-                List<String> next = AffectedSubjects.of(c, b).stream().filter(s -> !done.contains(s)).limit(batch).toList();
+                Set<String> done = handled(c, id);
                 Instant now = register.now();
-                if (next.isEmpty()) {
+                if (candidates.isEmpty()) {
+                    if (!next(c, id).isEmpty()) {
+                        return 0; // someone became affected meanwhile: the next pass takes them
+                    }
                     BreachRegister.update(c, "update breach set notices_finished_at = ?, updated_at = ? where id = ?",
                             BreachRegister.utc(now), BreachRegister.utc(now), id);
                     register.log(c, null, id, "notices_finished", "finished", done.size() + " subject(s) handled");
                     LOG.info("Breach {}: Art. 34 notices finished, {} subject(s) handled", id, done.size());
                     return 0;
                 }
-                Map<String, List<String>> addresses = emails.apply(next);
+                List<String> todo = candidates.stream().filter(s -> !done.contains(s)).toList();
                 Templates.Message text = templates.render("breach-notice", values(b));
                 List<SyncEntry> entries = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("insert into breach_notice (breach_id, subject_id,"
                         + " outcome, queued_at) values (?, ?, ?, ?)")) {
-                    for (String subject : next) {
+                    for (String subject : todo) {
                         List<String> to = addresses.getOrDefault(subject, List.of());
                         String outcome = to.isEmpty() ? "no_email" : "queued";
                         if (!to.isEmpty()) {
@@ -148,11 +148,33 @@ public final class BreachNotices {
                     }
                     ps.executeBatch();
                 }
-                register.log(c, entries);
-                return next.size();
+                if (!entries.isEmpty()) {
+                    register.log(c, entries);
+                }
+                return todo.size();
             });
         }
         return handled;
+    }
+
+    /** The next batch: affected subjects not handled yet, in id order. */
+    private List<String> next(java.sql.Connection c, String id) throws java.sql.SQLException {
+        Breach b = register.find(c, id);
+        Set<String> done = handled(c, id);
+        return AffectedSubjects.of(c, b).stream().filter(s -> !done.contains(s)).limit(batch).toList();
+    }
+
+    private static Set<String> handled(java.sql.Connection c, String id) throws java.sql.SQLException {
+        Set<String> done = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("select subject_id from breach_notice where breach_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    done.add(rs.getString(1));
+                }
+            }
+        }
+        return done;
     }
 
     /** The notice's placeholders: Art. 34(2) asks for the nature and Art. 33(3)(b), (c) and (d). */

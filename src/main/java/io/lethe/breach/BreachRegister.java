@@ -245,6 +245,10 @@ public final class BreachRegister {
         return find(c, id, true).orElseThrow(() -> new Refused("id", "no breach has that id"));
     }
 
+    Breach find(Connection c, String id) throws SQLException {
+        return find(c, id, false).orElseThrow(() -> new Refused("id", "no breach has that id"));
+    }
+
     /** Breaches still open for the given column being null (reminders, notice batches), oldest first. */
     List<String> ids(Connection c, String where) throws SQLException {
         List<String> ids = new ArrayList<>();
