@@ -313,6 +313,22 @@ public class HubConfiguration implements CamelConfiguration {
                 requestService, connectors, outbox, stalled, reconcileRuns, register, purposes, accessLog));
         io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
+        // Breach register (io.lethe.breach, routes/breach.camel.yaml): Art. 33 clock with DPO reminders, authority
+        // report, affected subjects, Art. 34 notices in batches through the mail queue. Its clock is "breachClock".
+        io.lethe.breach.AdjustableClock breachClock = new io.lethe.breach.AdjustableClock(clock);
+        registry.bind("breachClock", breachClock);
+        io.lethe.breach.BreachRegister breaches = new io.lethe.breach.BreachRegister(dataSource,
+                keys.derivedKey("breach-register"), syncLog, breachClock);
+        registry.bind("breachRegister", breaches); // BreachListener hooks: breaches.addListener(...)
+        io.lethe.breach.BreachNotices breachNotices = new io.lethe.breach.BreachNotices(breaches, register::emails,
+                mailOutbox, templates, settings.getInt("lethe.breach.notice-batch"));
+        registry.bind("breachNotices", breachNotices);
+        registry.bind("breachReminders", new io.lethe.breach.BreachReminders(breaches, mailOutbox, templates,
+                settings.optional("lethe.dpo.email")));
+        registry.bind("breachApi", new io.lethe.api.BreachApi(breaches, breachNotices, connectors, purposes, json,
+                responses));
+        registry.bind("consoleBreaches", new io.lethe.console.BreachesPage(breaches, breachNotices, connectors, purposes,
+                new io.lethe.console.ConsoleView()));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));
     }
