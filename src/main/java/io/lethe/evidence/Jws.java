@@ -54,7 +54,9 @@ public final class Jws {
     }
 
     public static Parsed parse(String compact) throws Invalid {
-        String text = compact.strip(); // a trailing newline of a saved file is not part of the JWS
+        // One line break may end a saved file; nothing else may surround the JWS (a changed byte never passes).
+        String text = compact.endsWith("\r\n") ? compact.substring(0, compact.length() - 2)
+                : compact.endsWith("\n") ? compact.substring(0, compact.length() - 1) : compact;
         String[] parts = text.split("\\.", -1);
         if (parts.length != 3) {
             throw new Invalid("the file is not a JWS in compact form (three base64url parts joined by dots)");

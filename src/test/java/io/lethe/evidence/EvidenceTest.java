@@ -161,6 +161,10 @@ abstract class EvidenceTest extends HubTestSupport {
             assertThat(cli("evidence", "verify", file.toString(), "--jwks", jwks.toString())).isEqualTo(ExitCodes.OK);
             assertThat(cliWithDatabase(file)).isEqualTo(ExitCodes.VERIFICATION_FAILED);
             assertThat(lastOut).contains("chain", "seq " + seq);
+            // And the hub issues no new evidence over a log that does not verify.
+            Response refused = api.get("/api/v1/subjects/" + subjectId + "/evidence", COMPLIANCE_KEY);
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
         } finally {
             execute("update sync_log set outcome = ? where seq = ?", outcome, seq);
         }
