@@ -36,7 +36,6 @@ import io.lethe.audit.Verdict;
 public final class DatabaseCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PAGE = 1000;
 
     private final DataSource dataSource;
     private final AuditKey key;
@@ -83,23 +82,10 @@ public final class DatabaseCheck {
     private void syncLog(EvidenceVerifier.Report report, JsonNode payload, Checkpoint checkpoint) {
         boolean ofRequest = "request".equals(payload.path("kind").asText());
         String owner = payload.path(ofRequest ? "requestId" : "subjectId").asText();
-        SyncQuery query = ofRequest ? new SyncQuery(null, null, owner, null, null, 0, PAGE)
-                : new SyncQuery(null, owner, null, null, null, 0, PAGE);
+        SyncQuery query = ofRequest ? EvidenceBundles.ofRequest(owner) : EvidenceBundles.ofSubject(owner);
         Map<Long, String> inRegister = new LinkedHashMap<>();
-        SyncLog log = new SyncLog(dataSource, clock, key);
-        while (true) {
-            List<SyncEntry> found = log.find(query);
-            List<SyncEntry> batch = found.size() > PAGE ? found.subList(0, PAGE) : found;
-            for (SyncEntry e : batch) {
-                Checkpoint.VendorHead head = checkpoint.vendors().get(e.vendor());
-                if (head != null && e.seq() <= head.headSeq()) {
-                    inRegister.put(e.seq(), text(EvidenceBundles.entry(e)));
-                }
-            }
-            if (found.size() <= PAGE) {
-                break;
-            }
-            query = query.after(batch.get(batch.size() - 1).seq());
+        for (SyncEntry e : EvidenceBundles.covered(new SyncLog(dataSource, clock, key), query, checkpoint)) {
+            inRegister.put(e.seq(), text(EvidenceBundles.entry(e)));
         }
         Map<Long, String> inBundle = new LinkedHashMap<>();
         payload.path("syncLog").forEach(e -> inBundle.put(e.path("seq").asLong(), e.toString()));

@@ -81,8 +81,9 @@ public final class EvidenceBundles {
         Map<String, Object> bundle = header("subject", checkpoint);
         bundle.put("subjectId", subjectId);
         bundle.put("consentHistory", history(subjectId));
-        bundle.put("requests", requests.ofSubject(subjectId, MAX_REQUESTS).stream().map(this::request).toList());
-        bundle.put("syncLog", entries(new SyncQuery(null, subjectId, null, null, null, 0, PAGE), checkpoint));
+        bundle.put("requests", requests.ofSubject(subjectId, MAX_REQUESTS).stream().map(r -> request(r, checkpoint))
+                .toList());
+        bundle.put("syncLog", entries(ofSubject(subjectId), checkpoint));
         bundle.put("checkpoint", checkpoint.toDocument());
         accessLog.record(viewer.name(), viewer.role(), subjectId, "evidence bundle of the subject fetched "
                 + viewer.channel());
@@ -101,8 +102,8 @@ public final class EvidenceBundles {
         bundle.put("subjectId", r.subjectId());
         bundle.put("requestId", r.id());
         bundle.put("consentHistory", history(r.subjectId()));
-        bundle.put("requests", List.of(request(r)));
-        bundle.put("syncLog", entries(new SyncQuery(null, null, requestId, null, null, 0, PAGE), checkpoint));
+        bundle.put("requests", List.of(request(r, checkpoint)));
+        bundle.put("syncLog", entries(ofRequest(requestId), checkpoint));
         bundle.put("checkpoint", checkpoint.toDocument());
         accessLog.record(viewer.name(), viewer.role(), r.subjectId(), "evidence bundle of request " + r.id()
                 + " fetched " + viewer.channel());
@@ -166,8 +167,8 @@ public final class EvidenceBundles {
      * head row is locked), so the entries at or below the head are exactly those the checkpoint covers; later ones
      * belong to a later bundle.
      */
-    private List<Map<String, Object>> entries(SyncQuery query, Checkpoint checkpoint) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    static List<SyncEntry> covered(SyncLog syncLog, SyncQuery query, Checkpoint checkpoint) {
+        List<SyncEntry> out = new ArrayList<>();
         SyncQuery page = query;
         while (true) {
             List<SyncEntry> found = syncLog.find(page);
@@ -175,7 +176,7 @@ public final class EvidenceBundles {
             for (SyncEntry e : batch) {
                 Checkpoint.VendorHead head = checkpoint.vendors().get(e.vendor());
                 if (head != null && e.seq() <= head.headSeq()) {
-                    out.add(entry(e));
+                    out.add(e);
                 }
             }
             if (found.size() <= PAGE) {
@@ -183,6 +184,18 @@ public final class EvidenceBundles {
             }
             page = page.after(batch.get(batch.size() - 1).seq());
         }
+    }
+
+    static SyncQuery ofSubject(String subjectId) {
+        return new SyncQuery(null, subjectId, null, null, null, 0, PAGE);
+    }
+
+    static SyncQuery ofRequest(String requestId) {
+        return new SyncQuery(null, null, requestId, null, null, 0, PAGE);
+    }
+
+    private List<Map<String, Object>> entries(SyncQuery query, Checkpoint checkpoint) {
+        return covered(syncLog, query, checkpoint).stream().map(EvidenceBundles::entry).toList();
     }
 
     /** Every field of the entry as the sync log holds it (the contract's sync-log entry). */
@@ -204,7 +217,7 @@ public final class EvidenceBundles {
     }
 
     /** A request and its timeline: what happened when, oldest first (sync-log entries named by seq). */
-    private Map<String, Object> request(DataSubjectRequest r) {
+    private Map<String, Object> request(DataSubjectRequest r, Checkpoint checkpoint) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("requestId", r.id());
         m.put("type", r.type().wire());
@@ -223,11 +236,11 @@ public final class EvidenceBundles {
             part.put("detail", v.detail());
             return part;
         }).toList());
-        m.put("timeline", timeline(r));
+        m.put("timeline", timeline(r, checkpoint));
         return m;
     }
 
-    private List<Map<String, Object>> timeline(DataSubjectRequest r) {
+    private List<Map<String, Object>> timeline(DataSubjectRequest r, Checkpoint checkpoint) {
         record Step(java.time.Instant at, String event, String detail, Long seq) {
         }
         List<Step> steps = new ArrayList<>();
@@ -236,18 +249,9 @@ public final class EvidenceBundles {
         if (r.extendedAt() != null) {
             steps.add(new Step(r.extendedAt(), "extended", r.extensionReason(), null));
         }
-        SyncQuery q = new SyncQuery(null, null, r.id(), null, null, 0, PAGE);
-        while (true) {
-            List<SyncEntry> found = syncLog.find(q);
-            List<SyncEntry> batch = found.size() > PAGE ? found.subList(0, PAGE) : found;
-            for (SyncEntry e : batch) {
-                steps.add(new Step(e.at(), e.vendor() + " " + e.action() + " " + e.outcome(),
-                        e.httpStatus() == null ? null : "HTTP " + e.httpStatus(), e.seq()));
-            }
-            if (found.size() <= PAGE) {
-                break;
-            }
-            q = q.after(batch.get(batch.size() - 1).seq());
+        for (SyncEntry e : covered(syncLog, ofRequest(r.id()), checkpoint)) {
+            steps.add(new Step(e.at(), e.vendor() + " " + e.action() + " " + e.outcome(),
+                    e.httpStatus() == null ? null : "HTTP " + e.httpStatus(), e.seq()));
         }
         for (DataSubjectRequest.VendorProgress v : r.vendors()) {
             steps.add(new Step(v.updatedAt(), v.vendor() + " part " + v.status(), v.detail(), null));
