@@ -1,6 +1,10 @@
 package io.lethe.evidence;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +18,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.lethe.audit.AuditKey;
 import io.lethe.audit.Checkpoint;
+import io.lethe.cli.ExitCodes;
+import io.lethe.cli.LetheCommandAccess;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,6 +134,30 @@ class EvidenceVerifierTest {
                 .containsEntry("alg", "EdDSA").containsEntry("kid", hubKey.keyId());
         assertThat(Base64.getUrlDecoder().decode((String) jwk.get("x"))).hasSize(32);
         assertThat(published.get(hubKey.keyId())).isEqualTo(hubKey.signingPublicKey());
+    }
+
+    @Test
+    void the_command_line_exits_0_1_2_3_and_prints_no_personal_data() throws Exception {
+        Path dir = Files.createTempDirectory("lethe-evidence-cli-");
+        Path file = Files.writeString(dir.resolve("bundle.jws"),
+                bundle(entries(), hubKey, keys) + "\n");
+        Path jwks = Files.writeString(dir.resolve("keys.json"),
+                JSON.writeValueAsString(keys.jwks()));
+        StringWriter out = new StringWriter();
+        assertThat(LetheCommandAccess.execute(new PrintWriter(out, true), "evidence", "verify",
+                file.toString(), "--jwks", jwks.toString())).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("passed", "not checked", "verifies offline").doesNotContain("198.51.100.23");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Path tampered = Files.write(dir.resolve("tampered.jws"), bytes);
+        assertThat(LetheCommandAccess.execute(new PrintWriter(new StringWriter(), true),
+                "evidence", "verify", tampered.toString(), "--jwks", jwks.toString()))
+                .isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(LetheCommandAccess.execute(new PrintWriter(new StringWriter(), true),
+                "evidence", "verify", file.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(LetheCommandAccess.execute(new PrintWriter(new StringWriter(), true),
+                "evidence", "verify", file.toString(), "--jwks", dir.resolve("missing.json").toString()))
+                .isEqualTo(ExitCodes.FAILURE);
     }
 
     // --- fixtures -----------------------------------------------------------------------------------------------
