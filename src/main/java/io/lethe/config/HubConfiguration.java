@@ -312,6 +312,15 @@ public class HubConfiguration implements CamelConfiguration {
                 java.time.Duration.ofHours(settings.getInt("lethe.console.max-hours")), clock, syncLog, auditChain,
                 requestService, connectors, outbox, stalled, reconcileRuns, register, purposes, accessLog));
         io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
+        // Proof for a regulator (routes/evidence.camel.yaml): signed evidence bundles and consent receipts.
+        io.lethe.evidence.SigningKeys signingKeys = new io.lethe.evidence.SigningKeys(auditKey);
+        io.lethe.evidence.EvidenceBundles evidenceBundles = new io.lethe.evidence.EvidenceBundles(register,
+                requestService, syncLog, auditChain, signingKeys, accessLog, clock);
+        io.lethe.evidence.ConsentReceipts consentReceipts = new io.lethe.evidence.ConsentReceipts(dataSource, register,
+                signingKeys, accessLog, settings.get("lethe.evidence.controller"), clock);
+        registry.bind("evidenceApi", new io.lethe.api.EvidenceApi(evidenceBundles, consentReceipts, signingKeys,
+                responses));
+        registry.bind("consoleEvidence", new io.lethe.console.EvidencePage(evidenceBundles, consentReceipts));
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         // Breach register (io.lethe.breach, routes/breach.camel.yaml): Art. 33 clock with DPO reminders, authority
         // report, affected subjects, Art. 34 notices in batches through the mail queue. Its clock is "breachClock".

@@ -35,6 +35,7 @@ class LayeringTest {
             Map.entry("api", 6), Map.entry("mail", 6), Map.entry("console", 6),
             Map.entry("requests", 5), Map.entry("reconcile", 5), Map.entry("review", 5),
             Map.entry("breach", 5),
+            Map.entry("evidence", 5),
             Map.entry("dispatch", 4),
             Map.entry("connectors", 3),
             Map.entry("register", 2), Map.entry("audit", 2),
