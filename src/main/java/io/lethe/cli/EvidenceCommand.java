@@ -77,7 +77,12 @@ final class EvidenceCommand {
                 AuditKey auditKey = AuditKey.loadExisting(settings.optional("lethe.audit.key"),
                         Path.of(settings.get("lethe.data-dir")));
                 SigningKeys hub = new SigningKeys(auditKey);
-                keys.putIfAbsent(hub.currentKid(), hub.currentKey());
+                // With the hub at hand its own key decides: a supplied key set cannot shadow it under the same kid.
+                PublicKey supplied = keys.put(hub.currentKid(), hub.currentKey());
+                if (supplied != null && !supplied.equals(hub.currentKey())) {
+                    spec.commandLine().getErr().println("The key set's key " + hub.currentKid()
+                            + " is not the hub's: the hub's key is used.");
+                }
                 report = EvidenceVerifier.offline(document, keys);
                 try (HikariDataSource ds = Database.open(settings.get("lethe.db.url"), settings.get("lethe.db.user"),
                         settings.optional("lethe.db.password"), 2)) {

@@ -256,7 +256,10 @@ public class HubConfiguration implements CamelConfiguration {
         TrustedProxies trustedProxies = TrustedProxies.parse(settings.optional("lethe.trusted-proxies"));
         RateLimits rateLimits = new RateLimits(settings.getInt("lethe.api.rate-limit.failed-auth-per-minute"),
                 Map.of("lookupSubject", settings.getInt("lethe.api.rate-limit.lookups-per-minute"),
-                        "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute")),
+                        "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute"),
+                        // each bundle verifies the whole sync log and signs a checkpoint: a loop must not wear it down
+                        "getSubjectEvidence", settings.getInt("lethe.api.rate-limit.evidence-per-minute"),
+                        "getRequestEvidence", settings.getInt("lethe.api.rate-limit.evidence-per-minute")),
                 settings.getInt("lethe.api.rate-limit.max-tracked"), trustedProxies);
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy, rateLimits));
         IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("idempotency"),
@@ -320,7 +323,7 @@ public class HubConfiguration implements CamelConfiguration {
                 signingKeys, accessLog, settings.get("lethe.evidence.controller"), clock);
         registry.bind("evidenceApi", new io.lethe.api.EvidenceApi(evidenceBundles, consentReceipts, signingKeys,
                 responses));
-        registry.bind("consoleEvidence", new io.lethe.console.EvidencePage(evidenceBundles, consentReceipts));
+        registry.bind("consoleEvidence", new io.lethe.console.EvidencePage(evidenceBundles, consentReceipts, rateLimits));
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
         // Breach register (io.lethe.breach, routes/breach.camel.yaml): Art. 33 clock with DPO reminders, authority
         // report, affected subjects, Art. 34 notices in batches through the mail queue. Its clock is "breachClock".

@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import io.lethe.api.RateLimits;
+import io.lethe.api.TooManyRequests;
 import io.lethe.evidence.ConsentReceipts;
 import io.lethe.evidence.EvidenceBundles;
 import org.apache.camel.Exchange;
@@ -19,25 +21,40 @@ public final class EvidencePage {
 
     private final EvidenceBundles bundles;
     private final ConsentReceipts receipts;
+    private final RateLimits limits;
 
-    public EvidencePage(EvidenceBundles bundles, ConsentReceipts receipts) {
+    public EvidencePage(EvidenceBundles bundles, ConsentReceipts receipts, RateLimits limits) {
         this.bundles = bundles;
         this.receipts = receipts;
+        this.limits = limits;
     }
 
     public void subject(Exchange exchange) {
         String id = id(exchange, "subjectId", "No subject has that subjectId.");
+        spend(exchange, "getSubjectEvidence");
         download(exchange, () -> bundles.ofSubject(id, viewer(exchange)), "No subject has that subjectId.");
     }
 
     public void request(Exchange exchange) {
         String id = id(exchange, "requestId", "No request has that id.");
+        spend(exchange, "getRequestEvidence");
         download(exchange, () -> bundles.ofRequest(id, viewer(exchange)), "No request has that id.");
     }
 
     public void receipt(Exchange exchange) {
         String id = id(exchange, "eventId", "No consent event has that id.");
         download(exchange, () -> receipts.of(id, viewer(exchange)), "No consent event has that id.");
+    }
+
+    /** The API's evidence budget (lethe.api.rate-limit.evidence-per-minute), per key and per address alike. */
+    private void spend(Exchange exchange, String operationId) {
+        try {
+            limits.beforeOperation(operationId, ConsoleGuard.session(exchange).principal(),
+                    limits.client(exchange.getMessage()));
+        } catch (TooManyRequests tooMany) {
+            throw new ConsoleRefusal(429, "Too many evidence bundles asked for: try again in "
+                    + tooMany.retryAfterSeconds() + " seconds.");
+        }
     }
 
     private static void download(Exchange exchange, Supplier<Optional<EvidenceBundles.Signed>> make, String unknown) {

@@ -153,6 +153,14 @@ abstract class BreachRegisterTest extends HubTestSupport {
         List<String> ids = new ArrayList<>();
         affected.path("subjectIds").forEach(n -> ids.add(n.asText()));
         assertThat(ids).containsExactlyInAnyOrderElementsOf(heldIds.subList(0, 4)).doesNotContain(erasedId);
+        // Someone Mailchimp gets only after the breach was recorded was not in it: not affected, never told.
+        String later = consent(Addresses.realistic(12, "after-breach").get(11), "email_marketing", "withdrawn");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.get("/api/v1/sync-log?vendor=mailchimp"
+                + "&subjectId=" + later, COMPLIANCE_KEY).json().path("entries").findValuesAsText("outcome"))
+                .contains("delivered"));
+        JsonNode stillFour = api.get("/api/v1/breaches/" + id + "/affected", COMPLIANCE_KEY).json();
+        assertThat(stillFour.path("count").asInt()).isEqualTo(4);
+        assertThat(stillFour.path("subjectIds").toString()).doesNotContain(later);
 
         // Reminders: none before 24 h, one at 24 h, one at 60 h, each once.
         Thread.sleep(300);
