@@ -352,8 +352,8 @@ public class HubConfiguration implements CamelConfiguration {
                 clock);
         registry.bind("eventLog", eventLog);
         registry.bind("webhookSender", sender);
-        registry.bind("connectorHealthWatch", new io.lethe.webhooks.ConnectorHealthWatch(dataSource, connectors,
-                outbox, stalled, clock));
+        registry.bind("connectorHealthWatch", new io.lethe.webhooks.ConnectorHealthWatch(dataSource,
+                io.lethe.webhooks.ConnectorHealthWatch.evaluation(connectors, outbox, stalled), clock));
         registry.bind("eventsApi", new io.lethe.api.EventsApi(eventLog, responses));
         registry.bind("webhooksApi", new io.lethe.api.WebhooksApi(subscriptions, deliveries, guard, json, responses));
         registry.bind("consoleWebhooks", new io.lethe.console.WebhooksPage(subscriptions, deliveries, guard,

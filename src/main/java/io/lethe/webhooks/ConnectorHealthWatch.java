@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -28,36 +29,35 @@ import io.lethe.events.Events;
 public final class ConnectorHealthWatch {
 
     private final DataSource dataSource;
-    private final Connectors connectors;
-    private final Outbox outbox;
-    private final StalledCommands stalled;
+    private final Supplier<Map<String, String>> health;
     private final Clock clock;
 
-    public ConnectorHealthWatch(DataSource dataSource, Connectors connectors, Outbox outbox, StalledCommands stalled,
-            Clock clock) {
+    /** @param health connector id → its health now ({@link #evaluation}) */
+    public ConnectorHealthWatch(DataSource dataSource, Supplier<Map<String, String>> health, Clock clock) {
         this.dataSource = dataSource;
-        this.connectors = connectors;
-        this.outbox = outbox;
-        this.stalled = stalled;
+        this.health = health;
         this.clock = clock;
     }
 
-    /** connector id → health now. */
-    public Map<String, String> evaluate() {
-        Map<String, Instant> oldest = stalled.oldestUndelivered();
-        Map<String, String> out = new LinkedHashMap<>();
-        for (ConnectorDescriptor d : connectors.known()) {
-            boolean enabled = connectors.isEnabled(d.id());
-            String health = !enabled ? "disabled" : outbox.parkedUntil(d.id()).isPresent() ? "parked"
-                    : stalled.stalled(oldest.get(d.id())) ? "degraded" : "ok";
-            out.put(d.id(), health);
-        }
-        return out;
+    /** Each known connector's health as GET /api/v1/connectors sees it, in receivers' words. */
+    public static Supplier<Map<String, String>> evaluation(Connectors connectors, Outbox outbox,
+            StalledCommands stalled) {
+        return () -> {
+            Map<String, Instant> oldest = stalled.oldestUndelivered();
+            Map<String, String> out = new LinkedHashMap<>();
+            for (ConnectorDescriptor d : connectors.known()) {
+                boolean enabled = connectors.isEnabled(d.id());
+                String h = !enabled ? "disabled" : outbox.parkedUntil(d.id()).isPresent() ? "parked"
+                        : stalled.stalled(oldest.get(d.id())) ? "degraded" : "ok";
+                out.put(d.id(), h);
+            }
+            return out;
+        };
     }
 
     /** Timer step: records each change and publishes it; returns how many changed. */
     public int check() {
-        Map<String, String> now = evaluate();
+        Map<String, String> now = health.get();
         Instant at = clock.instant();
         return Sql.transaction(dataSource, "recording connector health", c -> {
             Map<String, String> before = new HashMap<>();

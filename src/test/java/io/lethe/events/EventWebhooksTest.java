@@ -139,6 +139,18 @@ public abstract class EventWebhooksTest extends HubTestSupport {
         assertThat(replayed.toString()).doesNotContain("@");
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(plain.path("id").asText()).findValuesAsText("status")
                 .stream().allMatch("delivered"::equals));
+        // A request's status changes are events too, about the same subject, with no personal data.
+        String requestId = api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "access", "regulation": "gdpr", "subject": {"email": "%s"}}""".formatted(emails.get(0)))
+                .json().path("requestId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.accepted("/plain").stream()
+                .anyMatch(m -> m.body().path("data").path("requestId").asText().equals(requestId)));
+        JsonNode requestEvents = api.get("/api/v1/events?after=" + start + "&types=request.status_changed",
+                COMPLIANCE_KEY).json().path("events");
+        assertThat(requestEvents.findValuesAsText("requestId")).contains(requestId);
+        assertThat(requestEvents.get(0).path("data").path("requestType").asText()).isEqualTo("access");
+        assertThat(requestEvents.get(0).path("data").has("from")).isTrue();
+        assertThat(requestEvents.toString()).doesNotContain("@");
         assertThat(deliveries(withIds.path("id").asText()).findValuesAsText("lastError").toString())
                 .doesNotContain("maintenance").doesNotContain("@");
     }
