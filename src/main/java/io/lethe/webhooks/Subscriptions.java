@@ -56,7 +56,10 @@ public final class Subscriptions {
         Instant now = clock.instant();
         long fromSeq = Sql.transaction(dataSource, "creating a webhook subscription", c -> {
             long last;
-            try (PreparedStatement ps = c.prepareStatement("select last_seq from event_sequence where name = 'events'");
+            // The sequencer's lock: it either numbered a batch before (those events are not this subscription's) or
+            // numbers the next one after this commits, and then sees the subscription. No event falls between.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select last_seq from event_sequence where name = 'events' for update");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 last = rs.getLong(1);

@@ -96,11 +96,13 @@ public final class WebhookSender {
         if (refused.isPresent()) {
             error = "target refused: it " + refused.get();
         } else {
+            VendorCall call = null;
             try {
-                status = transport.send(call(d)).status();
+                call = call(d);
+                status = transport.send(call).status();
                 error = "HTTP " + status;
-            } catch (RuntimeException unreachable) {
-                error = "no answer (" + rootName(unreachable) + ")";
+            } catch (RuntimeException e) { // counted as an attempt like any other: nothing retries forever in silence
+                error = (call == null ? "the delivery could not be prepared (" : "no answer (") + rootName(e) + ")";
             }
         }
         if (status >= 200 && status < 300) {

@@ -18,7 +18,9 @@ class ConnectorHealthWatchTest {
     @Test
     void a_change_of_health_is_published_once_and_the_first_sight_is_not() {
         try (HikariDataSource ds = WebhookTestDatabase.open()) {
-            Map<String, String> health = new LinkedHashMap<>(Map.of("hubspot", "ok", "braze", "ok"));
+            Map<String, String> health = new LinkedHashMap<>();
+            health.put("hubspot", "ok");
+            health.put("braze", "ok");
             ConnectorHealthWatch watch = new ConnectorHealthWatch(ds, () -> health, new MutableClock());
             EventLog log = new EventLog(ds);
             assertThat(watch.check()).isZero();
