@@ -313,12 +313,38 @@ public class HubConfiguration implements CamelConfiguration {
                 requestService, connectors, outbox, stalled, reconcileRuns, register, purposes, accessLog));
         io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
+        // Breach register (io.lethe.breach, routes/breach.camel.yaml): Art. 33 clock with DPO reminders, authority
+        // report, affected subjects, Art. 34 notices in batches through the mail queue. Its clock is "breachClock".
+        io.lethe.breach.AdjustableClock breachClock = new io.lethe.breach.AdjustableClock(clock);
+        registry.bind("breachClock", breachClock);
+        io.lethe.breach.BreachRegister breaches = new io.lethe.breach.BreachRegister(dataSource,
+                keys.derivedKey("breach-register"), syncLog, breachClock);
+        registry.bind("breachRegister", breaches); // BreachListener hooks: breaches.addListener(...)
+        io.lethe.breach.BreachNotices breachNotices = new io.lethe.breach.BreachNotices(breaches, register::emails,
+                mailOutbox, templates, settings.getInt("lethe.breach.notice-batch"));
+        registry.bind("breachNotices", breachNotices);
+        registry.bind("breachReminders", new io.lethe.breach.BreachReminders(breaches, mailOutbox, templates,
+                settings.optional("lethe.dpo.email")));
+        registry.bind("breachApi", new io.lethe.api.BreachApi(breaches, breachNotices, connectors, purposes, json,
+                responses));
+        registry.bind("consoleBreaches", new io.lethe.console.BreachesPage(breaches, breachNotices, connectors, purposes,
+                new io.lethe.console.ConsoleView()));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));
 
         // Events for other systems (routes/events.camel.yaml, README "Events and webhooks")
         events(settings, context, dataSource, keys, clock, connectors, outbox, stalled, register, mailOutbox, accessLog,
                 json, responses);
+        // breach.recorded, in the recording transaction: ids, times, connectors and purposes, never the description
+        breaches.addListener((c, b) -> {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("breachId", b.id());
+            data.put("awareAt", b.awareAt().toString());
+            data.put("recordedAt", b.recordedAt().toString());
+            data.put("connectors", b.connectors());
+            data.put("purposes", b.purposes());
+            io.lethe.events.Events.publish(c, io.lethe.events.Events.BREACH_RECORDED, null, data, b.recordedAt());
+        });
     }
 
     /** The event log, its sequencer, webhook subscriptions and deliveries, the connector health watch. */

@@ -34,6 +34,7 @@ class LayeringTest {
             Map.entry("config", 7), Map.entry("cli", 7), Map.entry("demo", 7), Map.entry("", 7),
             Map.entry("api", 6), Map.entry("mail", 6), Map.entry("console", 6),
             Map.entry("requests", 5), Map.entry("reconcile", 5), Map.entry("review", 5),
+            Map.entry("breach", 5),
             Map.entry("dispatch", 4),
             Map.entry("connectors", 3),
             Map.entry("register", 2), Map.entry("audit", 2),

@@ -156,6 +156,25 @@ public abstract class EventWebhooksTest extends HubTestSupport {
     }
 
     @Test
+    void a_recorded_breach_is_an_event_without_its_description() {
+        long start = subscribe("/breach", "\"breach.recorded\"", false).path("afterEventId").asLong();
+        ApiClient.Response recorded = api.post("/api/v1/breaches", ADMIN_KEY, """
+                {"awareAt": "%s", "nature": "A misconfigured export link exposed a newsletter list.",
+                 "subjectCategories": "newsletter subscribers", "subjectsApprox": 4,
+                 "recordCategories": "e-mail addresses", "recordsApprox": 4,
+                 "consequences": "Phishing e-mails are possible.", "measures": "The link was revoked.",
+                 "contact": "Data Protection Officer, dpo@lethe.example", "connectors": [],
+                 "purposes": ["email_marketing"]}""".formatted(java.time.Instant.now().minusSeconds(3600)));
+        assertThat(recorded.status()).as(recorded.body()).isEqualTo(201);
+        String breachId = recorded.json().path("breachId").asText();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/api/v1/events?after=" + start
+                + "&types=breach.recorded", COMPLIANCE_KEY).json().path("events").findValuesAsText("breachId"))
+                .containsExactly(breachId));
+        String events = api.get("/api/v1/events?after=" + start, COMPLIANCE_KEY).body();
+        assertThat(events).contains("email_marketing").doesNotContain("misconfigured").doesNotContain("@");
+    }
+
+    @Test
     void bad_cursors_and_targets_are_refused_with_the_field_at_fault() {
         ApiClient.Response notNumber = api.get("/api/v1/events?after=abc", COMPLIANCE_KEY);
         assertThat(notNumber.status()).isEqualTo(400);
