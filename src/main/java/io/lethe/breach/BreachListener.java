@@ -5,7 +5,8 @@ import java.sql.SQLException;
 
 /**
  * Told of a newly recorded breach inside the recording transaction (an event feed, a ticket): a failure rolls the
- * recording back, so what listens sees exactly the breaches that exist. The hub's wiring registers none by default.
+ * recording back, so what listens sees exactly the breaches that exist. The hub's wiring registers one: the
+ * {@code breach.recorded} event (io.lethe.events, README "Events and webhooks").
  */
 public interface BreachListener {
 
