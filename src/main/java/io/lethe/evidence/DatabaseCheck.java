@@ -149,7 +149,8 @@ public final class DatabaseCheck {
             }
             for (Map.Entry<String, Object> field : row.entrySet()) {
                 JsonNode value = e.path(field.getKey());
-                boolean same = field.getValue() instanceof Instant at ? at.toString().equals(value.asText())
+                boolean same = field.getValue() == null ? value.isNull() || value.isMissingNode()
+                        : field.getValue() instanceof Instant at ? at.toString().equals(value.asText())
                         || parses(value.asText(), at) : field.getValue().equals(value.asText());
                 if (!same) {
                     report.put(check, EvidenceVerifier.Outcome.FAILED, "consent event " + id + ": "

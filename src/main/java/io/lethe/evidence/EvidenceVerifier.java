@@ -100,16 +100,17 @@ public final class EvidenceVerifier {
         }
         PublicKey key = keys.get(jws.kid());
         if (key == null) {
-            report.add("signature", Outcome.FAILED, "signed with key " + jws.kid() + ", which is not in the key set"
-                    + " given (" + String.join(", ", keys.keySet()) + ")");
+            report.add("signature", Outcome.FAILED, "signed with key " + printable(jws.kid()) + ", which is not in the"
+                    + " key set given (" + String.join(", ", keys.keySet().stream().map(EvidenceVerifier::printable)
+                    .toList()) + ")");
             return report;
         }
         if (!Jws.verify(jws, key)) {
             report.add("signature", Outcome.FAILED, "the Ed25519 signature does not match: the file was changed"
-                    + " after signing, or key " + jws.kid() + " did not sign it");
+                    + " after signing, or key " + printable(jws.kid()) + " did not sign it");
             return report;
         }
-        report.add("signature", Outcome.PASSED, "Ed25519 (JWS EdDSA) by key " + jws.kid());
+        report.add("signature", Outcome.PASSED, "Ed25519 (JWS EdDSA) by key " + printable(jws.kid()));
         JsonNode payload;
         try {
             payload = JSON.readTree(jws.payload());
@@ -222,5 +223,14 @@ public final class EvidenceVerifier {
         }
         report.add("links", Outcome.PASSED, "entries in seq order per vendor; " + links + " adjacent pairs link by"
                 + " prevHash (the others have other subjects' entries between them)");
+    }
+
+    /** A key id as it may reach a terminal: the file is untrusted, so no control characters and no screenful. */
+    static String printable(String kid) {
+        if (kid == null) {
+            return "(none)";
+        }
+        String safe = kid.replaceAll("[^A-Za-z0-9._:-]", "?");
+        return safe.length() > 64 ? safe.substring(0, 64) + "…" : safe;
     }
 }

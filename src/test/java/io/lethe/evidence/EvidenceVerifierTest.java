@@ -38,6 +38,14 @@ class EvidenceVerifierTest {
     final Map<String, PublicKey> published = SigningKeys.parseJwks(JSON.valueToTree(keys.jwks()));
 
     @Test
+    void a_key_id_from_the_file_reaches_the_terminal_without_control_characters() {
+        String hostile = "hub-1\u001b[2J\u001b]0;owned\u0007\n" + "x".repeat(500);
+        String shown = EvidenceVerifier.printable(hostile);
+        assertThat(shown).doesNotContain("\u001b", "\u0007", "\n").startsWith("hub-1?").hasSizeLessThanOrEqualTo(65);
+        assertThat(EvidenceVerifier.printable(null)).isEqualTo("(none)");
+    }
+
+    @Test
     void a_bundle_verifies_offline_and_says_what_it_could_not_check() {
         EvidenceVerifier.Report report = EvidenceVerifier.offline(bundle(entries(), hubKey, keys), published);
         assertThat(report.passed()).as(report.checks().toString()).isTrue();
