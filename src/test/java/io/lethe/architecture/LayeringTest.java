@@ -37,7 +37,8 @@ class LayeringTest {
             Map.entry("dispatch", 4),
             Map.entry("connectors", 3),
             Map.entry("register", 2), Map.entry("audit", 2),
-            Map.entry("notify", 1), Map.entry("db", 1));
+            Map.entry("notify", 1), Map.entry("db", 1),
+            Map.entry("retention", 5));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.lethe\\.([a-z]+)\\.");
     private static final Path SOURCES = Path.of("src/main/java/io/lethe");
