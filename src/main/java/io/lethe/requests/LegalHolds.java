@@ -167,7 +167,8 @@ public final class LegalHolds {
         Instant now = clock.instant();
         store.setStatus(c, r.id(), RequestStatus.ACTION_REQUIRED, now);
         store.setHeldBy(c, r.id(), holdId);
-        for (DataSubjectRequest.VendorProgress v : r.vendors()) {
+        // read again: a request being filed has its vendor parts in the table, not yet in the record it started with
+        for (DataSubjectRequest.VendorProgress v : store.find(c, r.id()).orElse(r).vendors()) {
             if (!RequestCompletion.FINAL_VENDOR.contains(v.status())) {
                 store.setVendor(c, r.id(), v.vendor(), "skipped", "legal hold " + holdId, now);
             }

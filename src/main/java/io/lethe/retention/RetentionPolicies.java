@@ -85,12 +85,11 @@ public final class RetentionPolicies {
         } else if (list.isArray()) {
             Set<String> ids = new HashSet<>();
             for (int i = 0; i < list.size(); i++) {
-                policy(list.get(i), "policies[" + i + "].", connectorIds, problems).ifPresent(p -> {
-                    if (!ids.add(p.id())) {
-                        problems.add("policies: id '" + p.id() + "' is used twice");
-                    }
-                    policies.add(p);
-                });
+                String id = list.get(i).path("id").asText("");
+                if (!id.isBlank() && !ids.add(id)) {
+                    problems.add("policies[" + i + "].id: '" + id + "' is used twice");
+                }
+                policy(list.get(i), "policies[" + i + "].", connectorIds, problems).ifPresent(policies::add);
             }
         }
         if (!problems.isEmpty()) {

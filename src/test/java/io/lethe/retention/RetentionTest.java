@@ -1,0 +1,205 @@
+package io.lethe.retention;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.requests.RequestService;
+import io.lethe.support.Addresses;
+import io.lethe.support.ApiClient.Response;
+import io.lethe.support.HubWithVendorsAndDpo;
+import io.lethe.support.VendorFakes;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Retention end to end: a policy files erasures for exactly the subjects it names, which reach the vendors and
+ * complete (crypto-shredded); a subject on legal hold is spared, its own erasure request goes to action_required with
+ * the hold recorded, and once the hold is released that erasure runs; the DPO gets the run's summary.
+ */
+abstract class RetentionTest extends HubWithVendorsAndDpo {
+
+    static final String LONG_AGO = "2023-05-01T10:00:00Z";
+    static final String HOLD_REASON = "Litigation hold: case 2026-CV-0423, Smith v. Example Ltd";
+
+    @Override
+    protected void settings(Properties p) {
+        try {
+            Path file = Files.createTempFile("retention-", ".yaml");
+            Files.writeString(file, """
+                    policies:
+                      - id: inactive-2y
+                        description: No granted purpose and no consent event for 24 months
+                        enabled: true
+                        kind: inactive_subject
+                        after: 24 months
+                        limit: 10
+                    """);
+            p.put("lethe.retention.file", file.toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String consent(String email, String purpose, String status, String capturedAt) {
+        Response r = api.post("/api/v1/consents", ADMIN_KEY, """
+                {"subject": {"email": "%s"}, "purpose": "%s", "status": "%s", %s
+                 "evidence": {"ip": "198.51.100.4", "noticeVersion": "v1"}}""".formatted(email, purpose, status,
+                capturedAt == null ? "" : "\"capturedAt\": \"" + capturedAt + "\","));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().path("subjectId").asText();
+    }
+
+    int lookup(String email) {
+        return api.post("/api/v1/subjects/lookup", ADMIN_KEY, "{\"email\":\"" + email + "\"}").status();
+    }
+
+    JsonNode request(String id) {
+        return api.get("/api/v1/requests/" + id, COMPLIANCE_KEY).json();
+    }
+
+    @Test
+    void a_policy_erases_exactly_the_subjects_it_names_and_spares_the_one_on_legal_hold() throws Exception {
+        List<String> emails = Addresses.realistic(97, "retention"); // the 97th is 254 characters long
+        String expiredA = emails.get(0);
+        String expiredB = emails.get(96);
+        String held = emails.get(1);
+        String recent = emails.get(2);
+        String granted = emails.get(3);
+        for (String e : List.of(expiredA, expiredB, held)) {
+            fakes.heldByHubSpotAndMailchimp(e);
+        }
+        String a = consent(expiredA, "analytics", "withdrawn", LONG_AGO);
+        String b = consent(expiredB, "email_marketing", "withdrawn", LONG_AGO);
+        String h = consent(held, "analytics", "withdrawn", LONG_AGO);
+        String r = consent(recent, "analytics", "withdrawn", null);
+        String g = consent(granted, "email_marketing", "granted", LONG_AGO);
+
+        // A hold needs a reason (problem+json naming it), at most 1000 characters; one active hold per subject.
+        Response noReason = api.post("/api/v1/subjects/" + h + "/hold", ADMIN_KEY, "{\"until\":\"2020-01-01T00:00:00Z\"}");
+        assertThat(noReason.status()).isEqualTo(400);
+        assertThat(noReason.contentType()).startsWith("application/problem+json");
+        assertThat(noReason.json().path("errors").findValuesAsText("field")).containsExactlyInAnyOrder("reason",
+                "until");
+        assertThat(api.post("/api/v1/subjects/" + h + "/hold", ADMIN_KEY, "{\"reason\":\"" + "x".repeat(1001) + "\"}")
+                .json().path("errors").findValuesAsText("field")).containsExactly("reason");
+        assertThat(api.post("/api/v1/subjects/" + h + "/hold", COMPLIANCE_KEY, "{\"reason\":\"case\"}").status())
+                .isEqualTo(403);
+        Response placed = api.post("/api/v1/subjects/" + h + "/hold", ADMIN_KEY, "{\"reason\":\"" + HOLD_REASON + "\"}");
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        assertThat(placed.json().path("active").asBoolean()).isTrue();
+        assertThat(api.post("/api/v1/subjects/" + h + "/hold", ADMIN_KEY, "{\"reason\":\"again\"}").status())
+                .isEqualTo(409);
+
+        // The dry run names exactly the two expired subjects, and the held one as skipped; nothing changes.
+        JsonNode preview = api.get("/api/v1/retention/preview", COMPLIANCE_KEY).json().path("policies").get(0);
+        assertThat(preview.path("id").asText()).isEqualTo("inactive-2y");
+        assertThat(preview.path("subjects").findValuesAsText("subjectId")).containsExactlyInAnyOrder(a, b);
+        assertThat(preview.path("skippedOnHold").get(0).asText()).isEqualTo(h);
+        assertThat(preview.path("overLimit").asBoolean()).isFalse();
+        assertThat(preview.toString()).doesNotContain(expiredA).doesNotContain(expiredB);
+        assertThat(api.get("/api/v1/retention/preview", MARKETER_KEY).status()).isEqualTo(403);
+        assertThat(lookup(expiredA)).isEqualTo(200);
+
+        // Run now: two ordinary erasures, filed by retention:inactive-2y, verified at the vendors and shredded.
+        assertThat(api.post("/api/v1/retention/runs", COMPLIANCE_KEY, "{}").status()).isEqualTo(403);
+        Response started = api.post("/api/v1/retention/runs", ADMIN_KEY, "{}");
+        assertThat(started.status()).isEqualTo(202);
+        String runId = started.json().path("runIds").get(0).asText();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(run(runId).path("status").asText())
+                .isEqualTo("completed"));
+        JsonNode run = run(runId);
+        assertThat(run.path("selected").asInt()).isEqualTo(3);
+        assertThat(run.path("filed").asInt()).isEqualTo(2);
+        assertThat(run.path("held").asInt()).isEqualTo(1);
+        RequestService requests = context.getRegistry().lookupByNameAndType("requestService", RequestService.class);
+        List<RequestService.FiledRequest> filed = requests.filedBy("retention:", 10);
+        assertThat(filed).extracting(RequestService.FiledRequest::subjectId).containsExactlyInAnyOrder(a, b);
+        assertThat(filed).extracting(RequestService.FiledRequest::filedBy).containsOnly("retention:inactive-2y");
+        for (RequestService.FiledRequest f : filed) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(request(f.id()).path("status").asText()).isEqualTo("completed"));
+            assertThat(request(f.id()).path("type").asText()).isEqualTo("erasure");
+        }
+        assertThat(lookup(expiredA)).isEqualTo(404);
+        assertThat(lookup(expiredB)).isEqualTo(404);
+        assertThat(fakes.hubspotVendor.contact(expiredA)).isNull();
+        assertThat(fakes.hubspotVendor.contact(expiredB)).isNull();
+        assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).doesNotContainKeys(expiredA, expiredB);
+        assertThat(lookup(recent)).isEqualTo(200);
+        assertThat(lookup(granted)).isEqualTo(200);
+        assertThat(lookup(held)).isEqualTo(200);
+
+        // The held subject's own erasure: action_required at once, the hold in its timeline, nothing at the vendors.
+        Response asked = api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "erasure", "regulation": "gdpr", "subject": {"email": "%s"}}""".formatted(held));
+        assertThat(asked.status()).isEqualTo(202);
+        assertThat(asked.json().path("status").asText()).isEqualTo("action_required");
+        String heldRequest = asked.json().path("requestId").asText();
+        JsonNode log = api.get("/api/v1/sync-log?requestId=" + heldRequest, COMPLIANCE_KEY).json().path("entries");
+        assertThat(log.findValuesAsText("vendor")).containsOnly("legal-hold");
+        assertThat(log.findValuesAsText("outcome")).containsExactly("held");
+        assertThat(log.toString()).contains(placed.json().path("holdId").asText()).doesNotContain("Smith");
+        assertThat(api.get("/api/v1/subjects/" + h + "/hold", COMPLIANCE_KEY).json().path("holds").get(0)
+                .path("reason").asText()).isEqualTo(HOLD_REASON);
+        assertThat(request(heldRequest).path("vendors").findValuesAsText("status")).containsOnly("skipped");
+        Thread.sleep(300); // dispatch polls every 50 ms: an erase command, had one been queued, would be out by now
+        assertThat(fakes.hubspotVendor.contact(held)).isNotNull();
+        assertThat(fakes.mailchimpVendor.statuses(VendorFakes.LIST_A)).containsKey(held);
+
+        // The DPO's summary of the run: counts, no address.
+        await().atMost(Duration.ofSeconds(10)).until(() -> dpoMail("retention run").isPresent());
+        String summary = com.icegreen.greenmail.util.GreenMailUtil.getBody(dpoMail("retention run").orElseThrow());
+        assertThat(summary).contains("inactive-2y: 3 selected, 2 erasure(s) filed, 1 skipped on legal hold")
+                .doesNotContain(expiredA).doesNotContain(held);
+
+        // The daily run claims the policy's day once, whichever hub asks first; the second asks in vain.
+        Retention retention = context.getRegistry().lookupByNameAndType("retention", Retention.class);
+        List<Retention.Run> daily = retention.runScheduled();
+        assertThat(daily).singleElement().satisfies(d -> {
+            assertThat(d.startedBy()).isEqualTo("schedule");
+            assertThat(d.filed()).isZero();
+            assertThat(d.held()).isEqualTo(1);
+        });
+        assertThat(retention.runScheduled()).isEmpty();
+
+        // Released with a reason: the erasure the hold stopped runs now.
+        assertThat(api.send("DELETE", "/api/v1/subjects/" + h + "/hold", ADMIN_KEY, "application/json", "{}")
+                .json().path("errors").findValuesAsText("field")).containsExactly("reason");
+        Response released = api.send("DELETE", "/api/v1/subjects/" + h + "/hold", ADMIN_KEY, "application/json",
+                "{\"reason\":\"Case settled on 2026-11-30\"}");
+        assertThat(released.status()).as(released.body()).isEqualTo(200);
+        assertThat(released.json().path("active").asBoolean()).isFalse();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(request(heldRequest).path("status").asText()).isEqualTo("completed"));
+        assertThat(lookup(held)).isEqualTo(404);
+        assertThat(fakes.hubspotVendor.contact(held)).isNull();
+        assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+    }
+
+    JsonNode run(String runId) {
+        for (JsonNode run : api.get("/api/v1/retention/runs", COMPLIANCE_KEY).json().path("runs")) {
+            if (run.path("runId").asText().equals(runId)) {
+                return run;
+            }
+        }
+        throw new AssertionError("no run " + runId);
+    }
+
+    java.util.Optional<MimeMessage> dpoMail(String subject) {
+        return Arrays.stream(mail.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(DPO) && m.getSubject().contains(subject);
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst();
+    }
+}
