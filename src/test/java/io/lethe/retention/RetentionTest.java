@@ -14,7 +14,10 @@ import io.lethe.support.ApiClient.Response;
 import io.lethe.support.HubWithVendorsAndDpo;
 import io.lethe.support.VendorFakes;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * complete (crypto-shredded); a subject on legal hold is spared, its own erasure request goes to action_required with
  * the hold recorded, and once the hold is released that erasure runs; the DPO gets the run's summary.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class RetentionTest extends HubWithVendorsAndDpo {
 
     static final String LONG_AGO = "2023-05-01T10:00:00Z";
@@ -66,6 +70,7 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
     }
 
     @Test
+    @Order(1)
     void a_policy_erases_exactly_the_subjects_it_names_and_spares_the_one_on_legal_hold() throws Exception {
         List<String> emails = Addresses.realistic(97, "retention"); // the 97th is 254 characters long
         String expiredA = emails.get(0);
@@ -182,6 +187,73 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
         assertThat(lookup(held)).isEqualTo(404);
         assertThat(fakes.hubspotVendor.contact(held)).isNull();
         assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void the_console_shows_policies_runs_and_holds_and_an_admin_places_and_releases_a_hold() throws Exception {
+        String email = Addresses.realistic(5, "console-hold").get(4);
+        String subject = consent(email, "email_marketing", "granted", null);
+        String admin = signIn(ADMIN_KEY);
+        org.jsoup.nodes.Document page = page(admin, "/console/retention");
+        assertThat(page.select("#policies tr[data-policy=inactive-2y]")).hasSize(1);
+        assertThat(page.select("#upcoming-inactive-2y")).hasSize(1);
+        assertThat(page.select("#retention-requests tr[data-request]")).isNotEmpty(); // the first test's erasures
+        String csrf = page.select("#place-hold input[name=csrf]").attr("value");
+        assertThat(post(admin, "/console/retention/holds", null, "subjectId=" + subject + "&reason=x").statusCode())
+                .isEqualTo(403);
+        assertThat(post(admin, "/console/retention/holds", csrf, "subjectId=" + subject).statusCode()).isEqualTo(400);
+        var placed = post(admin, "/console/retention/holds", csrf, "subjectId=" + subject
+                + "&reason=Tax+audit+2026%2F17&until=2099-12-31");
+        assertThat(placed.statusCode()).isEqualTo(303);
+        assertThat(placed.headers().firstValue("Location")).contains("/console/retention?done=placed");
+        page = page(admin, "/console/retention?done=placed");
+        assertThat(page.select("#holds tr[data-hold]").text()).contains(subject, "Tax audit 2026/17", "active");
+        assertThat(page(admin, "/console/subjects/" + subject).select("#legal-hold").text())
+                .contains("legal hold", "Tax audit 2026/17");
+
+        String compliance = signIn(COMPLIANCE_KEY);
+        org.jsoup.nodes.Document review = page(compliance, "/console/retention");
+        assertThat(review.select("#holds").text()).contains(subject);
+        assertThat(review.select("#place-hold, #run-now, form.release")).isEmpty();
+        String reviewCsrf = review.select("form.sign-out input[name=csrf]").attr("value");
+        assertThat(post(compliance, "/console/retention/holds/" + subject + "/release", reviewCsrf, "reason=x")
+                .statusCode()).isEqualTo(403);
+
+        var released = post(admin, "/console/retention/holds/" + subject + "/release", csrf, "reason=Audit+closed");
+        assertThat(released.statusCode()).isEqualTo(303);
+        assertThat(api.get("/api/v1/subjects/" + subject + "/hold", COMPLIANCE_KEY).json().path("active").asBoolean())
+                .isFalse();
+        assertThat(post(admin, "/console/retention/run", csrf, "").headers().firstValue("Location"))
+                .contains("/console/retention?done=run");
+    }
+
+    String signIn(String key) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://localhost:" + port + "/console/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Sec-Fetch-Site", "same-origin")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("apiKey=" + key)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(303);
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return cookie.substring(0, cookie.indexOf(';'));
+    }
+
+    org.jsoup.nodes.Document page(String cookie, String path) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://localhost:" + port + path)).header("Cookie", cookie).GET()
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return org.jsoup.Jsoup.parse(r.body());
+    }
+
+    java.net.http.HttpResponse<String> post(String cookie, String path, String csrf, String form) throws Exception {
+        String body = (csrf == null ? "" : "csrf=" + java.net.URLEncoder.encode(csrf, "UTF-8") + "&") + form;
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://localhost:" + port + path)).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Sec-Fetch-Site", "same-origin")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode run(String runId) {
