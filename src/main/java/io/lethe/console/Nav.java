@@ -25,7 +25,8 @@ public final class Nav {
             new Entry("Sync log", "/console/sync-log", "console-sync-log"),
             new Entry("Connectors", "/console/connectors", "console-connectors"),
             new Entry("Reports", "/console/reports", "console-reports"),
-            new Entry("Access log", "/console/access-log", "console-access-log"));
+            new Entry("Access log", "/console/access-log", "console-access-log"),
+            new Entry("Retention", "/console/retention", "console-retention"));
 
     private Nav() {
     }
