@@ -112,7 +112,7 @@ public final class LegalHolds {
             for (String requestId : openErasures(c, subjectId)) {
                 store.lock(c, requestId);
                 DataSubjectRequest r = store.find(c, requestId).orElseThrow();
-                outbox.skipRequest(c, requestId); // commands not yet sent are never sent
+                outbox.stopRequest(c, requestId, "legal hold " + id); // commands not yet sent are never sent
                 stop(c, r, id);
             }
             return find(c, id).orElseThrow();

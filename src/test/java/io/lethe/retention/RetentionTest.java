@@ -47,6 +47,7 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
                         limit: 10
                     """);
             p.put("lethe.retention.file", file.toString());
+            p.put("lethe.dispatch.max-in-place-wait-ms", "500"); // a refused call goes back to the outbox soon
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -226,6 +227,45 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
                 .isFalse();
         assertThat(post(admin, "/console/retention/run", csrf, "").headers().firstValue("Location"))
                 .contains("/console/retention?done=run");
+    }
+
+    @Test
+    @Order(3)
+    void a_hold_placed_while_an_erasure_runs_stops_what_is_not_sent_and_no_retry_goes_out() throws Exception {
+        String email = Addresses.realistic(7, "running").get(6);
+        fakes.heldByHubSpotAndMailchimp(email);
+        consent(email, "email_marketing", "granted", null);
+        fakes.hubspotAlways(VendorFakes.HUBSPOT_GDPR_DELETE, io.lethe.demo.sandbox.SandboxResponse.json(503,
+                "{\"status\":\"error\",\"message\":\"Service unavailable\"}"));
+        String id = api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "erasure", "regulation": "gdpr", "subject": {"email": "%s"}}""".formatted(email)).json()
+                .path("requestId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fakes.hubspotPosts(VendorFakes.HUBSPOT_GDPR_DELETE)
+                .isEmpty());
+        String subject = request(id).path("subjectId").asText();
+        assertThat(api.post("/api/v1/subjects/" + subject + "/hold", ADMIN_KEY, "{\"reason\":\"Regulator inquiry\"}")
+                .status()).isEqualTo(201);
+        assertThat(request(id).path("status").asText()).isEqualTo("action_required");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hubspotCommand(id)).isEqualTo("skipped"));
+        int calls = fakes.hubspotPosts(VendorFakes.HUBSPOT_GDPR_DELETE).size();
+        Thread.sleep(800); // past the backoff: a command put back for another attempt would be called again by now
+        assertThat(fakes.hubspotPosts(VendorFakes.HUBSPOT_GDPR_DELETE)).hasSize(calls);
+        assertThat(hubspotCommand(id)).isEqualTo("skipped");
+        assertThat(request(id).path("status").asText()).isEqualTo("action_required");
+        assertThat(lookup(email)).isEqualTo(200); // never shredded while held
+        fakes.reset();
+    }
+
+    String hubspotCommand(String requestId) throws Exception {
+        javax.sql.DataSource ds = context.getRegistry().lookupByNameAndType("registerDataSource",
+                javax.sql.DataSource.class);
+        try (var c = ds.getConnection(); var ps = c.prepareStatement("select status from outbox_command where"
+                + " request_id = ? and connector = 'hubspot'")) {
+            ps.setString(1, requestId);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     String signIn(String key) throws Exception {
