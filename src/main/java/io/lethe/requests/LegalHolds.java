@@ -27,9 +27,10 @@ import io.lethe.register.ConsentRegister;
  * Legal holds (GDPR Art. 17(3)): while a subject is on hold, no erasure of it reaches any vendor. An erasure that
  * would start (API, mail intake after confirmation, retention) goes to {@code action_required} instead, with the hold
  * recorded in the sync log (its timeline) and the DPO told; an erasure already running when the hold is placed stops
- * the same way, its commands not yet sent are skipped (commands already with a vendor finish there, but the request
- * never completes, so the register is not shredded). Releasing the hold restarts the erasures it stopped (unless
- * another hold is active). A hold with an {@code until} ends by itself then, but only a release restarts requests.
+ * the same way, its commands pending or in flight are skipped and never put back for another attempt (commands
+ * already with a vendor finish there, but the request never completes, so the register is not shredded).
+ * Releasing the hold restarts the erasures it stopped (unless another hold is active). A hold with an {@code until}
+ * ends by itself then, but only a release restarts requests.
  * The reason can be personal data: it is sealed with the subject's key, and the sync log holds the hold's id only.
  */
 public final class LegalHolds {
