@@ -45,6 +45,13 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
                         kind: inactive_subject
                         after: 24 months
                         limit: 10
+                      - id: hubspot-old
+                        description: HubSpot data older than 26 months (at most one a run)
+                        enabled: true
+                        kind: connector_age
+                        connectors: [hubspot]
+                        after: 26 months
+                        limit: 1
                     """);
             p.put("lethe.retention.file", file.toString());
             p.put("lethe.dispatch.max-in-place-wait-ms", "500"); // a refused call goes back to the outbox soon
@@ -169,7 +176,8 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
         // The daily run claims the policy's day once, whichever hub asks first; the second asks in vain.
         Retention retention = context.getRegistry().lookupByNameAndType("retention", Retention.class);
         List<Retention.Run> daily = retention.runScheduled();
-        assertThat(daily).singleElement().satisfies(d -> {
+        assertThat(daily).extracting(Retention.Run::policy).containsExactly("inactive-2y", "hubspot-old");
+        assertThat(daily).filteredOn(d -> d.policy().equals("inactive-2y")).singleElement().satisfies(d -> {
             assertThat(d.startedBy()).isEqualTo("schedule");
             assertThat(d.filed()).isZero();
             assertThat(d.held()).isEqualTo(1);
@@ -257,6 +265,45 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
         assertThat(request(id).path("status").asText()).isEqualTo("action_required");
         assertThat(lookup(email)).isEqualTo(200); // never shredded while held
         fakes.reset();
+    }
+
+    @Test
+    @Order(4)
+    void a_run_that_would_erase_more_than_its_limit_files_nothing_and_tells_the_dpo() throws Exception {
+        List<String> emails = Addresses.realistic(9, "limit");
+        String x = consent(emails.get(7), "email_marketing", "granted", null);
+        String y = consent(emails.get(8), "email_marketing", "granted", null);
+        for (String subject : List.of(x, y)) { // HubSpot last heard of them in 2023
+            try (var c = context.getRegistry().lookupByNameAndType("registerDataSource", javax.sql.DataSource.class)
+                    .getConnection(); var ps = c.prepareStatement("insert into outbox_command (connector, subject_id,"
+                    + " action, purpose, status, attempts, not_before, created_at, updated_at) values ('hubspot', ?,"
+                    + " 'opt_in', 'email_marketing', 'done', 1, ?, ?, ?)")) {
+                java.time.OffsetDateTime old = java.time.OffsetDateTime.parse(LONG_AGO);
+                ps.setString(1, subject);
+                ps.setObject(2, old);
+                ps.setObject(3, old);
+                ps.setObject(4, old);
+                ps.executeUpdate();
+            }
+        }
+        JsonNode preview = api.get("/api/v1/retention/preview", ADMIN_KEY).json().path("policies").get(1);
+        assertThat(preview.path("id").asText()).isEqualTo("hubspot-old");
+        assertThat(preview.path("connectors").toString()).isEqualTo("[\"hubspot\"]");
+        assertThat(preview.path("subjects").findValuesAsText("subjectId")).containsExactlyInAnyOrder(x, y);
+        assertThat(preview.path("overLimit").asBoolean()).isTrue();
+
+        List<String> runIds = new java.util.ArrayList<>();
+        api.post("/api/v1/retention/runs", ADMIN_KEY, "{}").json().path("runIds").forEach(n -> runIds.add(n.asText()));
+        String limited = runIds.get(1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(run(limited).path("status").asText())
+                .isEqualTo("limit_exceeded"));
+        assertThat(run(limited).path("filed").asInt()).isZero();
+        assertThat(run(limited).path("selected").asInt()).isEqualTo(2);
+        assertThat(run(limited).path("error").asText()).contains("over the limit of 1");
+        RequestService requests = context.getRegistry().lookupByNameAndType("requestService", RequestService.class);
+        assertThat(requests.filedBy("retention:hubspot-old", 10)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dpoMail("LIMIT EXCEEDED for hubspot-old").isPresent());
+        assertThat(lookup(emails.get(7))).isEqualTo(200);
     }
 
     String hubspotCommand(String requestId) throws Exception {
