@@ -43,7 +43,9 @@ public final class ReconcileApi {
         if (!connectors.isEnabled(id)) {
             throw new ApiProblem(409, "Conflict", "Connector " + id + " is not enabled (LETHE_CONNECTORS).");
         }
-        if (connectors.enabled(id).orElseThrow().transport().equals("mail")) {
+        io.lethe.connectors.Connector connector = connectors.enabled(id).orElseThrow();
+        if (connector.transport().equals("mail") || !connector.descriptor().declares("readState")) {
+            // Braze, the analytics tools and the manual e-mail connector cannot list subscription state.
             throw new ApiProblem(409, "Conflict", "Connector " + id + " has no API to read its contacts from.");
         }
         String runId = runs.start(id, dryRun).orElseThrow(() -> new ApiProblem(409, "Conflict",

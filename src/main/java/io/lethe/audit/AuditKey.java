@@ -87,7 +87,12 @@ public final class AuditKey {
         return HexFormat.of().formatHex(mac.doFinal());
     }
 
-    byte[] sign(byte[] data) {
+    /**
+     * An Ed25519 signature with the hub's signing key. Checkpoints sign canonical JSON (it starts with a brace);
+     * evidence bundles and consent receipts sign a JWS signing input (base64url, never a brace), so a signature made
+     * for one can never pass as the other.
+     */
+    public byte[] sign(byte[] data) {
         try {
             Signature s = Signature.getInstance("Ed25519");
             s.initSign(signing.getPrivate());
@@ -112,6 +117,11 @@ public final class AuditKey {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The signing key's public half (checkpoints, evidence bundles, consent receipts). */
+    public PublicKey signingPublicKey() {
+        return signing.getPublic();
     }
 
     /** The checkpoint verification key: base64 of its X.509 encoding. Public; safe to publish. */

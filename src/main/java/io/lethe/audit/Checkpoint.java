@@ -51,6 +51,15 @@ public record Checkpoint(Instant issuedAt, long entries, Map<String, VendorHead>
         }
     }
 
+    /**
+     * True when the checkpoint is signed by {@code key} and names that key: how a verifier without the hub's secret
+     * (an evidence bundle checked offline against the published signing key) checks it.
+     */
+    public boolean signedBy(java.security.PublicKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded()).equals(publicKey)
+                && AuditKey.verify(key, signedBytes(), signatureBytes());
+    }
+
     Checkpoint withSignature(String newSignature) {
         return new Checkpoint(issuedAt, entries, vendors, keyId, publicKey, newSignature);
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code lethe [command]}: the hub's own command line. Without a command it serves, as {@code java -jar} always did. */
 @Command(name = "lethe", mixinStandardHelpOptions = true, versionProvider = LetheCommand.Version.class,
         description = "Lethe: the GDPR/CCPA consent and erasure hub. Without a command, runs the hub (serve).",
-        subcommands = {KeysCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {KeysCommand.class, AuditCommand.class, EvidenceCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nSettings (environment variables; defaults in config/application.properties):%n",
         footer = {
             "  LETHE_HTTP_PORT        API and health port (8080)",
@@ -24,8 +24,10 @@ import picocli.CommandLine.Command;
             "  (upper-cased, '.' and '-' as '_'); see README.md, Configuration.",
             "",
             "Exit codes:",
-            "  0  done (audit verify: the log is intact and matches the checkpoint)",
-            "  1  verification failed (broken, truncated, or checkpoint not genuine)",
+            "  0  done (audit verify: the log is intact and matches the checkpoint;",
+            "     evidence verify: every check passed)",
+            "  1  verification failed (broken, truncated, or checkpoint not genuine;",
+            "     evidence verify: a check failed)",
             "  2  usage error (unknown command or option, missing argument)",
             "  3  could not do the work (settings, file, database or hub unreachable)"})
 public final class LetheCommand implements Callable<Integer> {

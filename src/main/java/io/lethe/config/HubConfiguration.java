@@ -154,7 +154,7 @@ public class HubConfiguration implements CamelConfiguration {
                 mailOutbox.enqueue("dpo-audit", MailOutbox.Recipient.DPO, null, new io.lethe.notify.OutgoingMail(dpo, subject, text))));
         Outbox outbox = new Outbox(dataSource, syncLog, clock, settings.get("lethe.node"));
         ConsentRegister register = new ConsentRegister(dataSource, keys, clock,
-                List.of(new OutboxWriter(outbox, connectors)));
+                List.of(new OutboxWriter(outbox, connectors), new io.lethe.events.ConsentEvents(clock)));
         DispatchPolicy dispatchPolicy = new DispatchPolicy(
                 settings.millis("lethe.dispatch.lease-ms"), settings.getInt("lethe.dispatch.in-place-retries"),
                 settings.millis("lethe.dispatch.max-in-place-wait-ms"), settings.millis("lethe.dispatch.first-backoff-ms"),
@@ -256,7 +256,10 @@ public class HubConfiguration implements CamelConfiguration {
         TrustedProxies trustedProxies = TrustedProxies.parse(settings.optional("lethe.trusted-proxies"));
         RateLimits rateLimits = new RateLimits(settings.getInt("lethe.api.rate-limit.failed-auth-per-minute"),
                 Map.of("lookupSubject", settings.getInt("lethe.api.rate-limit.lookups-per-minute"),
-                        "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute")),
+                        "createRequest", settings.getInt("lethe.api.rate-limit.filings-per-minute"),
+                        // each bundle verifies the whole sync log and signs a checkpoint: a loop must not wear it down
+                        "getSubjectEvidence", settings.getInt("lethe.api.rate-limit.evidence-per-minute"),
+                        "getRequestEvidence", settings.getInt("lethe.api.rate-limit.evidence-per-minute")),
                 settings.getInt("lethe.api.rate-limit.max-tracked"), trustedProxies);
         registry.bind("apiGuard", new ApiGuard(apiKeys, policy, rateLimits));
         IdempotencyStore idempotencyStore = new IdempotencyStore(dataSource, keys.derivedKey("idempotency"),
@@ -312,7 +315,32 @@ public class HubConfiguration implements CamelConfiguration {
                 java.time.Duration.ofHours(settings.getInt("lethe.console.max-hours")), clock, syncLog, auditChain,
                 requestService, connectors, outbox, stalled, reconcileRuns, register, purposes, accessLog));
         io.lethe.console.ReviewPages.bind(registry, review, rateLimits);
+        // Proof for a regulator (routes/evidence.camel.yaml): signed evidence bundles and consent receipts.
+        io.lethe.evidence.SigningKeys signingKeys = new io.lethe.evidence.SigningKeys(auditKey);
+        io.lethe.evidence.EvidenceBundles evidenceBundles = new io.lethe.evidence.EvidenceBundles(register,
+                requestService, syncLog, auditChain, signingKeys, accessLog, clock);
+        io.lethe.evidence.ConsentReceipts consentReceipts = new io.lethe.evidence.ConsentReceipts(dataSource, register,
+                signingKeys, accessLog, settings.get("lethe.evidence.controller"), clock);
+        registry.bind("evidenceApi", new io.lethe.api.EvidenceApi(evidenceBundles, consentReceipts, signingKeys,
+                responses));
+        registry.bind("consoleEvidence", new io.lethe.console.EvidencePage(evidenceBundles, consentReceipts, rateLimits));
         registry.bind("mailOutboxApi", new MailOutboxApi(mailOutbox, mailAlertAfter, responses));
+        // Breach register (io.lethe.breach, routes/breach.camel.yaml): Art. 33 clock with DPO reminders, authority
+        // report, affected subjects, Art. 34 notices in batches through the mail queue. Its clock is "breachClock".
+        io.lethe.breach.AdjustableClock breachClock = new io.lethe.breach.AdjustableClock(clock);
+        registry.bind("breachClock", breachClock);
+        io.lethe.breach.BreachRegister breaches = new io.lethe.breach.BreachRegister(dataSource,
+                keys.derivedKey("breach-register"), syncLog, breachClock);
+        registry.bind("breachRegister", breaches); // BreachListener hooks: breaches.addListener(...)
+        io.lethe.breach.BreachNotices breachNotices = new io.lethe.breach.BreachNotices(breaches, register::emails,
+                mailOutbox, templates, settings.getInt("lethe.breach.notice-batch"));
+        registry.bind("breachNotices", breachNotices);
+        registry.bind("breachReminders", new io.lethe.breach.BreachReminders(breaches, mailOutbox, templates,
+                settings.optional("lethe.dpo.email")));
+        registry.bind("breachApi", new io.lethe.api.BreachApi(breaches, breachNotices, connectors, purposes, json,
+                responses));
+        registry.bind("consoleBreaches", new io.lethe.console.BreachesPage(breaches, breachNotices, connectors, purposes,
+                new io.lethe.console.ConsoleView()));
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));
 
@@ -331,6 +359,58 @@ public class HubConfiguration implements CamelConfiguration {
                 retentionApi, clock));
         registry.lookupByNameAndType("consoleRequest", io.lethe.console.RequestPage.class).setHolds(legalHolds);
         registry.lookupByNameAndType("consoleSubjects", io.lethe.console.SubjectPage.class).setHolds(legalHolds);
+        // Events for other systems (routes/events.camel.yaml, README "Events and webhooks")
+        events(settings, context, dataSource, keys, clock, connectors, outbox, stalled, register, mailOutbox, accessLog,
+                json, responses);
+        // breach.recorded, in the recording transaction: ids, times, connectors and purposes, never the description
+        breaches.addListener((c, b) -> {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("breachId", b.id());
+            data.put("awareAt", b.awareAt().toString());
+            data.put("recordedAt", b.recordedAt().toString());
+            data.put("connectors", b.connectors());
+            data.put("purposes", b.purposes());
+            io.lethe.events.Events.publish(c, io.lethe.events.Events.BREACH_RECORDED, null, data, b.recordedAt());
+        });
+    }
+
+    /** The event log, its sequencer, webhook subscriptions and deliveries, the connector health watch. */
+    private static void events(Settings settings, CamelContext context, HikariDataSource dataSource, KeyRing keys,
+            Clock clock, Connectors connectors, Outbox outbox, StalledCommands stalled, ConsentRegister register,
+            MailOutbox mailOutbox, io.lethe.review.PersonalDataAccessLog accessLog, Json json, Responses responses) {
+        Registry registry = context.getRegistry();
+        io.lethe.events.EventLog eventLog = new io.lethe.events.EventLog(dataSource);
+        io.lethe.webhooks.Deliveries deliveries = new io.lethe.webhooks.Deliveries(dataSource, clock);
+        eventLog.addListener(deliveries);
+        io.lethe.webhooks.Subscriptions subscriptions = new io.lethe.webhooks.Subscriptions(dataSource,
+                keys.derivedKey("webhook-secrets"), clock);
+        io.lethe.webhooks.TargetGuard guard = new io.lethe.webhooks.TargetGuard(
+                Boolean.parseBoolean(settings.optional("lethe.events.webhooks.allow-loopback").strip()));
+        org.apache.camel.ProducerTemplate http = context.createProducerTemplate();
+        io.lethe.webhooks.WebhookSender sender = new io.lethe.webhooks.WebhookSender(deliveries, subscriptions,
+                dataSource, guard,
+                call -> http.requestBody("direct:lethe-transport-http", call,
+                        io.lethe.connectors.engine.VendorAnswer.class),
+                register::identities,
+                (subscription, subjectId) -> accessLog.record("webhook " + subscription.id().substring(0, 8),
+                        "admin", subjectId, "Webhook delivery with identities to subscription " + subscription.id()
+                                + " (created by " + subscription.createdBy() + ")"),
+                mailOutbox, settings.optional("lethe.dpo.email"),
+                new io.lethe.webhooks.WebhookSender.Policy(settings.getInt("lethe.events.webhooks.batch"),
+                        settings.millis("lethe.events.webhooks.lease-ms"),
+                        new io.lethe.webhooks.Backoff(settings.millis("lethe.events.webhooks.first-backoff-ms"),
+                                settings.millis("lethe.events.webhooks.max-backoff-ms"),
+                                settings.getInt("lethe.events.webhooks.max-attempts"),
+                                settings.duration("lethe.events.webhooks.give-up-after"))),
+                clock);
+        registry.bind("eventLog", eventLog);
+        registry.bind("webhookSender", sender);
+        registry.bind("connectorHealthWatch", new io.lethe.webhooks.ConnectorHealthWatch(dataSource,
+                io.lethe.webhooks.ConnectorHealthWatch.evaluation(connectors, outbox, stalled), clock));
+        registry.bind("eventsApi", new io.lethe.api.EventsApi(eventLog, responses));
+        registry.bind("webhooksApi", new io.lethe.api.WebhooksApi(subscriptions, deliveries, guard, json, responses));
+        registry.bind("consoleWebhooks", new io.lethe.console.WebhooksPage(subscriptions, deliveries, guard,
+                new io.lethe.console.ConsoleView()));
     }
 
     /**

@@ -107,12 +107,11 @@ final class RequestLinks {
 
     /** Every link of the request is confirmed: it is no longer unverified. */
     void markVerified(Connection c, String requestId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("update dsr set verification_expires_at = null, status ="
-                + " 'pending', updated_at = ? where id = ?")) {
-            ps.setObject(1, utc(now));
-            ps.setString(2, requestId);
+        try (PreparedStatement ps = c.prepareStatement("update dsr set verification_expires_at = null where id = ?")) {
+            ps.setString(1, requestId);
             ps.executeUpdate();
         }
+        new RequestStore().setStatus(c, requestId, RequestStatus.PENDING, now); // publishes request.status_changed
     }
 
     void saveContact(Connection c, String requestId, byte[] wrappedKey, byte[] sealedAddress) throws SQLException {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.lethe.events.Events;
+
 /** JDBC access to {@code dsr} and {@code dsr_vendor}; every method works in the caller's transaction. */
 final class RequestStore {
 
@@ -34,6 +36,7 @@ final class RequestStore {
             ps.setBytes(13, sealedChanges);
             ps.executeUpdate();
         }
+        publishStatus(c, r.id(), r.type().wire(), r.subjectId(), null, r.status().wire(), r.receivedAt());
     }
 
     void setVendor(Connection c, String requestId, String vendor, String status, String detail, Instant at)
@@ -72,13 +75,42 @@ final class RequestStore {
         }
     }
 
+    /** Sets the status; a change publishes {@code request.status_changed} in the same transaction. */
     void setStatus(Connection c, String requestId, RequestStatus status, Instant at) throws SQLException {
+        String from = null;
+        String type = null;
+        String subjectId = null;
+        try (PreparedStatement ps = c.prepareStatement("select status, type, subject_id from dsr where id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    from = rs.getString(1);
+                    type = rs.getString(2);
+                    subjectId = rs.getString(3);
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("update dsr set status = ?, updated_at = ? where id = ?")) {
             ps.setString(1, status.wire());
             ps.setObject(2, utc(at));
             ps.setString(3, requestId);
             ps.executeUpdate();
         }
+        if (type != null && !status.wire().equals(from)) {
+            publishStatus(c, requestId, type, subjectId, from, status.wire(), at);
+        }
+    }
+
+    /** {@code request.status_changed}: ids, type and statuses only. {@code from} is null for a new request. */
+    private static void publishStatus(Connection c, String requestId, String type, String subjectId, String from,
+            String to, Instant at) throws SQLException {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("requestId", requestId);
+        data.put("requestType", type);
+        data.put("subjectId", subjectId);
+        data.put("from", from);
+        data.put("status", to);
+        Events.publish(c, Events.REQUEST_STATUS_CHANGED, subjectId, data, at);
     }
 
     void extend(Connection c, String requestId, Instant due, String reason, Instant at) throws SQLException {
@@ -90,6 +122,16 @@ final class RequestStore {
             ps.setObject(4, utc(at));
             ps.setString(5, requestId);
             ps.executeUpdate();
+        }
+    }
+
+    private static String[] typeAndSubject(Connection c, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select type, subject_id from dsr where id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new String[] {rs.getString(1), rs.getString(2)};
+            }
         }
     }
 
@@ -113,6 +155,8 @@ final class RequestStore {
                 ps.setString(2, id);
                 ps.executeUpdate();
             }
+            String[] typeAndSubject = typeAndSubject(c, id);
+            publishStatus(c, id, typeAndSubject[0], typeAndSubject[1], "identity_unverified", "pending", now);
         }
         return Optional.ofNullable(id);
     }

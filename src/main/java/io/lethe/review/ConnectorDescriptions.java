@@ -31,7 +31,7 @@ public final class ConnectorDescriptions {
 
     public record Description(String id, String title, String category, boolean enabled, String identity,
             List<String> holds, List<PurposeLine> purposes, String optIns, List<OperationLine> operations,
-            List<String> rateLimits, String destination) {
+            List<String> rateLimits, String destination, boolean reconcilable) {
     }
 
     /** A purpose held at the vendor and what its withdrawal runs there. */
@@ -76,7 +76,7 @@ public final class ConnectorDescriptions {
                 identity(d.identity()), d.dataCategories(), purposes,
                 d.pushOptIns() ? "opt-ins (a new grant) are pushed to the vendor"
                         : "opt-ins are never pushed: the vendor keeps its own opt-in process",
-                operations, limits, Destinations.of(d, connectors));
+                operations, limits, Destinations.of(d, connectors), d.declares("readState"));
     }
 
     static String category(String category) {

@@ -41,7 +41,11 @@ class ApiAccessTest extends HubTestSupport {
                 Arguments.of("DELETE", "/api/v1/api-keys/nobody", Set.of("admin")),
                 Arguments.of("GET", "/api/v1/connectors", Set.of("admin", "compliance")),
                 Arguments.of("POST", "/api/v1/connectors/hubspot/reconcile?dryRun=true", Set.of("admin")),
-                Arguments.of("GET", "/api/v1/reconcile-runs/run-1", Set.of("admin", "compliance")));
+                Arguments.of("GET", "/api/v1/reconcile-runs/run-1", Set.of("admin", "compliance")),
+                // Proof for a regulator (README): evidence bundles and the key that checks them
+                Arguments.of("GET", "/api/v1/subjects/" + ANY_ID + "/evidence", Set.of("admin", "compliance")),
+                Arguments.of("GET", "/api/v1/requests/r-1/evidence", Set.of("admin", "compliance")),
+                Arguments.of("GET", "/api/v1/signing-keys", Set.of("admin", "intake", "marketer", "compliance")));
     }
 
     private static final Map<String, String> KEYS = Map.of("admin", ADMIN_KEY, "intake", INTAKE_KEY,

@@ -34,10 +34,15 @@ class LayeringTest {
             Map.entry("config", 7), Map.entry("cli", 7), Map.entry("demo", 7), Map.entry("", 7),
             Map.entry("api", 6), Map.entry("mail", 6), Map.entry("console", 6),
             Map.entry("requests", 5), Map.entry("reconcile", 5), Map.entry("review", 5),
+            Map.entry("breach", 5),
+            Map.entry("evidence", 5),
             Map.entry("dispatch", 4),
             Map.entry("connectors", 3),
             Map.entry("register", 2), Map.entry("audit", 2),
             Map.entry("notify", 1), Map.entry("db", 1),
+            // events for other systems: the log at the register's layer (register, dispatch and requests publish),
+            // webhook delivery above dispatch (it signs with the connector engine, reads connector health)
+            Map.entry("events", 2), Map.entry("webhooks", 5),
             Map.entry("retention", 5));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.lethe\\.([a-z]+)\\.");
