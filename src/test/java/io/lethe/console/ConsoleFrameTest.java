@@ -59,27 +59,6 @@ class ConsoleFrameTest {
     }
 
     @Test
-    void console_routes_in_other_route_files_are_guarded_the_same_way() throws Exception {
-        try (var files = java.nio.file.Files.list(Path.of("routes"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".camel.yaml")
-                    && !p.getFileName().toString().equals("console.camel.yaml")).toList()) { // that one: above
-                for (JsonNode item : new YAMLMapper().readTree(f.toFile())) {
-                    JsonNode route = item.get("route");
-                    if (route == null || !route.path("from").path("uri").asText().startsWith("platform-http:/console")) {
-                        continue;
-                    }
-                    String id = f.getFileName() + " " + route.path("id").asText();
-                    assertThat(route.path("routeConfigurationId").asText()).as(id).isEqualTo("console");
-                    assertThat(Access.ofGroup(route.path("group").asText())).as(id + " has a console group").isPresent();
-                    assertThat(Access.ofGroup(route.path("group").asText()).get()).as(id).isNotEqualTo(Access.OPEN);
-                    assertThat(route.path("from").path("parameters").path("httpMethodRestrict").asText()).as(id)
-                            .isIn("GET", "POST");
-                }
-            }
-        }
-    }
-
-    @Test
     void a_session_ends_after_its_idle_time_and_activity_keeps_it() {
         AtomicLong nanos = new AtomicLong();
         ConsoleSessions sessions = new ConsoleSessions(Duration.ofMinutes(30), Duration.ofHours(12), 100,
