@@ -344,6 +344,21 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("webhookCallbackApi", new WebhookCallbackApi(id -> webhookSecret(connectors, id), webhookCallbacks,
                 rateLimits, json, responses, problems, clock));
 
+        // Retention and legal holds (config/retention.yaml, routes/retention.camel.yaml; io.lethe.retention)
+        io.lethe.requests.LegalHolds legalHolds = requestService.enableHolds(syncLog);
+        io.lethe.retention.Retention retention = new io.lethe.retention.Retention(
+                io.lethe.retention.RetentionPolicies.load(Path.of(settings.get("lethe.retention.file")),
+                        connectors.known().stream().map(d -> d.id()).collect(Collectors.toSet())),
+                dataSource, requestService, mailOutbox, templates, settings.optional("lethe.dpo.email"), clock);
+        io.lethe.api.RetentionApi retentionApi = new io.lethe.api.RetentionApi(retention,
+                context.createProducerTemplate(), responses);
+        registry.bind("retention", retention);
+        registry.bind("retentionApi", retentionApi);
+        registry.bind("legalHoldApi", new io.lethe.api.LegalHoldApi(legalHolds, json, responses, clock));
+        registry.bind("consoleRetention", new io.lethe.console.RetentionPage(retention, legalHolds, requestService,
+                retentionApi, clock));
+        registry.lookupByNameAndType("consoleRequest", io.lethe.console.RequestPage.class).setHolds(legalHolds);
+        registry.lookupByNameAndType("consoleSubjects", io.lethe.console.SubjectPage.class).setHolds(legalHolds);
         // Events for other systems (routes/events.camel.yaml, README "Events and webhooks")
         events(settings, context, dataSource, keys, clock, connectors, outbox, stalled, register, mailOutbox, accessLog,
                 json, responses);

@@ -27,7 +27,8 @@ public final class Nav {
             new Entry("Reports", "/console/reports", "console-reports"),
             new Entry("Access log", "/console/access-log", "console-access-log"),
             new Entry("Webhooks", "/console/webhooks", "console-webhooks"),
-            new Entry("Breaches", "/console/breaches", "console-breaches"));
+            new Entry("Breaches", "/console/breaches", "console-breaches"),
+            new Entry("Retention", "/console/retention", "console-retention"));
 
     private Nav() {
     }

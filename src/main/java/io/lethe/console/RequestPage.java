@@ -135,6 +135,13 @@ public final class RequestPage {
         ConsoleView.download(exchange.getMessage(), "application/json", "access-" + r.id() + ".json", file);
     }
 
+    private io.lethe.requests.LegalHolds holds;
+
+    /** Legal holds, whose reasons the timeline of an erasure shows (the retention wiring sets them). */
+    public void setHolds(io.lethe.requests.LegalHolds holds) {
+        this.holds = holds;
+    }
+
     private DataSubjectRequest load(Exchange exchange) {
         String id = exchange.getMessage().getHeader("requestId", String.class);
         if (id == null || !REQUEST_ID.matcher(id).matches()) {
@@ -157,6 +164,16 @@ public final class RequestPage {
         }
         if (r.extendedAt() != null) {
             events.add(new Event(r.extendedAt(), "Deadline extended", r.extensionReason()));
+        }
+        if (holds != null && r.type() == RequestType.ERASURE && r.subjectId() != null) { // Art. 17(3) reasons
+            for (io.lethe.requests.LegalHolds.Hold h : holds.ofSubject(r.subjectId())) {
+                events.add(new Event(h.placedAt(), "Legal hold placed on the subject by " + h.placedBy(),
+                        Fmt.orDash(h.reason()) + " (hold " + h.id() + ")"));
+                if (h.releasedAt() != null) {
+                    events.add(new Event(h.releasedAt(), "Legal hold released by " + h.releasedBy(),
+                            Fmt.orDash(h.releaseReason())));
+                }
+            }
         }
         for (DataSubjectRequest.VendorProgress v : r.vendors()) {
             events.add(new Event(v.updatedAt(), v.vendor() + " part " + v.status(), v.detail()));

@@ -26,7 +26,24 @@ public final class SubjectPage {
      * {@code canOpen}: the role may open the file; {@code reasonError}: the open form's field at fault.
      */
     public record View(Frame frame, String kind, String error, String subjectId, List<ConsentState> current,
-            boolean canOpen, String reasonError, SubjectFile.Opened opened) {
+            boolean canOpen, String reasonError, SubjectFile.Opened opened, io.lethe.requests.LegalHolds.Hold hold) {
+
+        public View(Frame frame, String kind, String error, String subjectId, List<ConsentState> current,
+                boolean canOpen, String reasonError, SubjectFile.Opened opened) {
+            this(frame, kind, error, subjectId, current, canOpen, reasonError, opened, null);
+        }
+
+        /** The same view with the subject's active legal hold (null: none). */
+        View withHold(io.lethe.requests.LegalHolds.Hold active) {
+            return new View(frame, kind, error, subjectId, current, canOpen, reasonError, opened, active);
+        }
+    }
+
+    private io.lethe.requests.LegalHolds holds;
+
+    /** Legal holds, shown on the subject (the retention wiring sets them). */
+    public void setHolds(io.lethe.requests.LegalHolds holds) {
+        this.holds = holds;
     }
 
     private final SubjectFile file;
@@ -115,6 +132,9 @@ public final class SubjectPage {
     }
 
     private void show(Exchange exchange, int status, View v) {
+        if (holds != null && v.subjectId() != null) { // an active legal hold shows on the subject
+            v = v.withHold(holds.active(v.subjectId()).orElse(null));
+        }
         view.page(exchange, status, "subjects", v);
     }
 }

@@ -479,6 +479,24 @@ public final class Outbox {
         }
     }
 
+    /**
+     * A request's commands stop (a legal hold on its subject): pending ones and those in flight are skipped, and one
+     * in flight is not put back for another attempt when its call fails ({@link #update}); one the vendor has already
+     * taken finishes as the vendor answers.
+     */
+    public void stopRequest(Connection c, String requestId, String detail) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'skipped', outcome = 'skipped',"
+                + " detail = ?, updated_at = ?, request_advanced_at = ?, dpo_alerted_at = ?"
+                + " where request_id = ? and status in ('pending', 'in_flight')")) {
+            ps.setString(1, detail);
+            ps.setObject(2, now());
+            ps.setObject(3, now());
+            ps.setObject(4, now());
+            ps.setString(5, requestId);
+            ps.executeUpdate();
+        }
+    }
+
     /** Puts commands back for a later attempt (not before {@code notBefore}), logging why. */
     public void reschedule(List<Long> ids, Instant notBefore, String outcome, String detail, List<SyncEntry> entries) {
         List<Result> results = ids.stream().map(id -> new Result(id, CommandStatus.PENDING, outcome, detail)).toList();
@@ -498,7 +516,9 @@ public final class Outbox {
         OffsetDateTime now = now();
         try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = ?, outcome = ?, detail = ?,"
                 + " lease_owner = null, lease_until = null, updated_at = ?"
-                + (notBefore == null ? "" : ", not_before = ?") + " where id = ?")) {
+                + (notBefore == null ? "" : ", not_before = ?") + " where id = ?"
+                // a command skipped while in flight (legal hold) is never put back for another attempt
+                + " and not (status = 'skipped' and ? = 'pending')")) {
             for (Result r : results) {
                 int i = 1;
                 ps.setString(i++, r.status().wire());
@@ -508,7 +528,8 @@ public final class Outbox {
                 if (notBefore != null) {
                     ps.setObject(i++, notBefore.atOffset(ZoneOffset.UTC));
                 }
-                ps.setLong(i, r.commandId());
+                ps.setLong(i++, r.commandId());
+                ps.setString(i, r.status().wire());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -62,7 +62,14 @@ final class RequestCompletion {
         int vendors = r.vendors().size();
         switch (r.type()) {
             case ERASURE -> {
+                if (store.scope(c, r.id()).isPresent()) { // a retention policy's connectors only: the subject stays
+                    store.setStatus(c, r.id(), RequestStatus.COMPLETED, now);
+                    return;
+                }
                 String email = notices.emailOf(r.subjectId()); // read before the shredding makes it unreadable
+                if (isRetention(store.filedBy(c, r.id()))) { // the hub's own erasure: nobody asked, nobody is told
+                    email = null;
+                }
                 register.shred(c, r.subjectId(), r.id());
                 store.setStatus(c, r.id(), RequestStatus.COMPLETED, now);
                 values.put("summary", "Your personal data has been erased from our systems and from " + vendors
@@ -104,6 +111,11 @@ final class RequestCompletion {
                 notices.toPerson(c, notices.emailOf(r.subjectId()), "completion", values);
             }
         }
+    }
+
+    /** Requests the hub files itself at the end of a retention period ({@code retention:<policy>}). */
+    static boolean isRetention(String filedBy) {
+        return filedBy != null && filedBy.startsWith("retention:");
     }
 
     private void needsAction(Connection c, DataSubjectRequest r, String summary) throws SQLException {

@@ -26,6 +26,7 @@ final class RequestExecution {
     private final Connectors connectors;
     private final RequestCompletion completion;
     private final Clock clock;
+    private LegalHolds holds;
 
     RequestExecution(RequestStore store, ConsentRegister register, Outbox outbox, Connectors connectors,
             RequestCompletion completion, Clock clock) {
@@ -37,9 +38,18 @@ final class RequestExecution {
         this.clock = clock;
     }
 
+    /** Legal holds stop erasures at the start (see {@link LegalHolds#stopsErasure}). */
+    void setHolds(LegalHolds holds) {
+        this.holds = holds;
+    }
+
     void start(Connection c, DataSubjectRequest r) throws SQLException {
         switch (r.type()) {
-            case ERASURE -> startVendorCommands(c, r, "erase");
+            case ERASURE -> {
+                if (holds == null || !holds.stopsErasure(c, r)) {
+                    startVendorCommands(c, r, "erase");
+                }
+            }
             case ACCESS -> startVendorCommands(c, r, "export");
             case RECTIFICATION -> startVendorCommands(c, r, "rectify");
             case OBJECTION, RESTRICTION -> withdraw(c, r, completion.purposesOf(r));
@@ -68,7 +78,11 @@ final class RequestExecution {
     /** Erasure, access and rectification: one command per enabled connector, through the outbox like every call. */
     private void startVendorCommands(Connection c, DataSubjectRequest r, String action) throws SQLException {
         List<Outbox.NewCommand> commands = new ArrayList<>();
+        java.util.Optional<java.util.Set<String>> scope = store.scope(c, r.id()); // a retention policy's connectors
         for (Connector connector : connectors.enabled()) {
+            if (scope.isPresent() && !scope.get().contains(connector.id())) {
+                continue;
+            }
             commands.add(new Outbox.NewCommand(connector.id(), r.subjectId(), action, null, null, r.id()));
         }
         outbox.enqueue(c, commands);

@@ -53,6 +53,9 @@ public final class RequestService {
         this.notices = new RequestNotices(mail, templates, register, dpoEmail);
         this.completion = new RequestCompletion(store, register, notices, clock);
         RequestExecution execution = new RequestExecution(store, register, outbox, connectors, completion, clock);
+        this.execution = execution; // retention and legal holds (see the end of this class)
+        this.register = register;
+        this.retentionFiling = new RetentionFiling(dataSource, connectors, deadlines, store, execution, clock);
         this.filing = new RequestFiling(dataSource, register, connectors, deadlines, store, links, notices, execution,
                 publicUrl, clock);
         this.sweep = new RequestSweep(dataSource, store, links, notices, clock);
@@ -235,5 +238,49 @@ public final class RequestService {
     /** The access package (GDPR Art. 15/20); see {@link AccessPackage}. */
     public Map<String, Object> exportPackage(DataSubjectRequest r) {
         return access.of(r);
+    }
+
+    // --- Retention and legal holds (io.lethe.retention, GDPR Art. 17(3)) ---
+
+    private RequestExecution execution;
+    private ConsentRegister register;
+    private RetentionFiling retentionFiling;
+    private LegalHolds holds;
+
+    /** Turns legal holds on (the hub's wiring does, with the sync log they are recorded in); returns them. */
+    public LegalHolds enableHolds(io.lethe.audit.SyncLog syncLog) {
+        holds = new LegalHolds(dataSource, register, store, notices, outbox, syncLog, clock);
+        holds.setExecution(execution);
+        execution.setHolds(holds);
+        return holds;
+    }
+
+    /** The legal holds; null until {@link #enableHolds}. */
+    public LegalHolds holds() {
+        return holds;
+    }
+
+    /**
+     * Files the hub's own erasure of a subject at the end of a retention period ({@link RetentionFiling}): filed by
+     * {@code retention:<policy>}, limited to {@code connectors} when not null. Empty when the subject is gone or one
+     * of its erasures is still open; a subject on hold gets a request that goes to action_required at once.
+     */
+    public Optional<String> fileRetentionErasure(String subjectId, String policy, List<String> connectors) {
+        return retentionFiling.file(subjectId, policy, connectors);
+    }
+
+    /** The subjects among these with an erasure not done yet (open, or waiting for a person). */
+    public Set<String> withOpenErasure(java.util.Collection<String> subjectIds) {
+        return retentionFiling.withOpenErasure(subjectIds);
+    }
+
+    /** A request as its filer sees it (ids only): the console's list of retention erasures. */
+    public record FiledRequest(String id, String subjectId, RequestStatus status, String filedBy, Instant receivedAt,
+            Instant updatedAt, List<String> connectors) {
+    }
+
+    /** Requests whose filer starts with {@code prefix} ({@code retention:}), newest first, at most {@code max}. */
+    public List<FiledRequest> filedBy(String prefix, int max) {
+        return retentionFiling.filedBy(prefix, max);
     }
 }

@@ -380,6 +380,47 @@ final class RequestStore {
         return out;
     }
 
+    // --- retention and legal holds (V26_1) ---
+
+    /** The hold that stopped the request (null: none, or released). */
+    void setHeldBy(Connection c, String requestId, String holdId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update dsr set held_by = ? where id = ?")) {
+            ps.setString(1, holdId);
+            ps.setString(2, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Limits a request to some connectors (a retention policy's); see {@link #scope}. */
+    void setScope(Connection c, String requestId, java.util.List<String> connectors) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update dsr set connectors = ? where id = ?")) {
+            ps.setString(1, String.join(",", connectors));
+            ps.setString(2, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The connectors the request is limited to; empty when it goes to every enabled connector. */
+    Optional<java.util.Set<String>> scope(Connection c, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select connectors from dsr where id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String list = rs.next() ? rs.getString(1) : null;
+                return list == null ? Optional.empty() : Optional.of(java.util.Set.of(list.split(",")));
+            }
+        }
+    }
+
+    /** Who filed the request (an API key name, mail intake, reconcile:<run>, retention:<policy>). */
+    String filedBy(Connection c, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select filed_by from dsr where id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();

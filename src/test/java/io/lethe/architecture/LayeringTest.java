@@ -42,7 +42,8 @@ class LayeringTest {
             Map.entry("notify", 1), Map.entry("db", 1),
             // events for other systems: the log at the register's layer (register, dispatch and requests publish),
             // webhook delivery above dispatch (it signs with the connector engine, reads connector health)
-            Map.entry("events", 2), Map.entry("webhooks", 5));
+            Map.entry("events", 2), Map.entry("webhooks", 5),
+            Map.entry("retention", 5));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.lethe\\.([a-z]+)\\.");
     private static final Path SOURCES = Path.of("src/main/java/io/lethe");
