@@ -329,9 +329,16 @@ public final class VendorJobs implements Outbox.FinishHook {
             due.forEach(job -> readBackFailed(job, e));
             return due.size();
         }
+        List<Job> gone = new ArrayList<>();
         for (Job job : due) {
-            boolean found = commands.get(job.id()).stream().anyMatch(cmd -> present.contains(cmd.id()));
-            readBackAnswered(job, found ? JobResult.running("STILL_PRESENT") : JobResult.done("GONE"), Set.of());
+            if (commands.get(job.id()).stream().anyMatch(cmd -> present.contains(cmd.id()))) {
+                readBackAnswered(job, JobResult.running("STILL_PRESENT"), null); // still queued, or given up
+            } else {
+                gone.add(job);
+            }
+        }
+        if (!gone.isEmpty()) {
+            finish(gone, JobResult.done("GONE"), true, null);
         }
         return due.size();
     }
@@ -497,45 +504,69 @@ public final class VendorJobs implements Outbox.FinishHook {
      * {@code stillPresent} (read back after a done job) needs a person: the vendor still holds its person.
      */
     private void finish(Job job, JobResult result, boolean done, Set<Long> stillPresent) {
-        inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update vendor_job set state = ?, finished_at = ?,"
-                    + " attempts = attempts + 1, detail = ? where id = ? and state = 'running'")) {
-                ps.setString(1, done ? "done" : "failed");
-                ps.setObject(2, now());
-                ps.setString(3, clip(result.detail()));
-                ps.setLong(4, job.id());
-                if (ps.executeUpdate() != 1) {
-                    return null;
-                }
-            }
-            List<Command> commands = commands(c, job.id());
-            boolean readBack = job.isReadBack() || stillPresent != null;
-            String what = job.isReadBack() ? (done ? "read back later: gone" : "read-back gave up")
-                    : (done ? "job " : "job failed ") + job.jobId() + (done && readBack ? ", read back: gone" : "");
-            String detail = what + (result.detail() == null ? "" : ": " + result.detail());
+        finish(List.of(job), result, done, stillPresent);
+    }
+
+    /** Ends jobs of one connector with the same result in one transaction (a read-back's many gone ones at once). */
+    private void finish(List<Job> jobs, JobResult result, boolean done, Set<Long> stillPresent) {
+        String connector = jobs.get(0).connector();
+        int ended = inTransaction(c -> {
+            List<Command> commands = new ArrayList<>();
             List<Outbox.Result> results = new ArrayList<>();
             List<SyncEntry> entries = new ArrayList<>();
-            for (Command cmd : commands) {
-                boolean present = done && stillPresent != null && stillPresent.contains(cmd.id());
-                boolean ok = done && !present;
-                String outcome = present ? "still_present" : !done ? "failed" : job.action().equals("opt_out")
-                        ? "delivered" : readBack ? "verified" : "completed";
-                String text = present ? "job " + job.jobId() + " done, but the read-back still finds the person"
-                        : detail;
-                results.add(new Outbox.Result(cmd.id(), ok ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED,
-                        outcome, clip(text), ok && job.action().equals("export") ? result.data() : null));
-                entries.add(SyncEntry.of(cmd.connector(), cmd.subjectId(), cmd.requestId(), cmd.action(),
-                        ok ? outcome : "action_required", null, cmd.attempts(),
-                        (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(text)));
+            for (Job job : jobs) {
+                if (end(c, job, result, done)) {
+                    for (Command cmd : commands(c, job.id())) {
+                        commands.add(cmd);
+                        results.add(outcome(job, cmd, result, done, stillPresent, entries));
+                    }
+                }
             }
-            outbox.finish(c, commands, results, entries, job.connector());
-            return null;
+            if (!commands.isEmpty()) {
+                outbox.finish(c, commands, results, entries, connector);
+            }
+            return commands.isEmpty() ? 0 : jobs.size();
         });
-        if (done) {
-            LOG.info("Connector {}: job {} done", job.connector(), job.jobId());
-        } else {
-            LOG.warn("Connector {}: job {} failed; its commands need action", job.connector(), job.jobId());
+        if (ended == 0) {
+            return;
         }
+        String what = jobs.size() == 1 ? "job " + jobs.get(0).jobId() : jobs.size() + " read-back jobs";
+        if (done) {
+            LOG.info("Connector {}: {} done", connector, what);
+        } else {
+            LOG.warn("Connector {}: {} failed; its commands need action", connector, what);
+        }
+    }
+
+    /** Marks the job ended; false when another poller ended it first. */
+    private boolean end(Connection c, Job job, JobResult result, boolean done) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update vendor_job set state = ?, finished_at = ?,"
+                + " attempts = attempts + 1, detail = ? where id = ? and state = 'running'")) {
+            ps.setString(1, done ? "done" : "failed");
+            ps.setObject(2, now());
+            ps.setString(3, clip(result.detail()));
+            ps.setLong(4, job.id());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** A command's result when its job ended, and its sync-log entry (added to {@code entries}). */
+    private static Outbox.Result outcome(Job job, Command cmd, JobResult result, boolean done, Set<Long> stillPresent,
+            List<SyncEntry> entries) {
+        boolean readBack = job.isReadBack() || stillPresent != null;
+        String what = job.isReadBack() ? (done ? "read back later: gone" : "read-back gave up")
+                : (done ? "job " : "job failed ") + job.jobId() + (done && readBack ? ", read back: gone" : "");
+        String detail = what + (result.detail() == null ? "" : ": " + result.detail());
+        boolean present = done && stillPresent != null && stillPresent.contains(cmd.id());
+        boolean ok = done && !present;
+        String outcome = present ? "still_present" : !done ? "failed" : job.action().equals("opt_out")
+                ? "delivered" : readBack ? "verified" : "completed";
+        String text = present ? "job " + job.jobId() + " done, but the read-back still finds the person" : detail;
+        entries.add(SyncEntry.of(cmd.connector(), cmd.subjectId(), cmd.requestId(), cmd.action(),
+                ok ? outcome : "action_required", null, cmd.attempts(),
+                (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(text)));
+        return new Outbox.Result(cmd.id(), ok ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED,
+                outcome, clip(text), ok && job.action().equals("export") ? result.data() : null);
     }
 
     private static List<Command> commands(Connection c, long job) throws SQLException {

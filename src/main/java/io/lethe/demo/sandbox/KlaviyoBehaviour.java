@@ -110,6 +110,11 @@ public final class KlaviyoBehaviour implements VendorBehaviour {
         profiles.put(p.id, p);
     }
 
+    /** The profile's deletion has run (what a deletion job does when it lands), for tests that queue none. */
+    public void forget(String email) {
+        profiles.values().removeIf(p -> p.email != null && lower(p.email).equals(lower(email)));
+    }
+
     public Profile profile(String email) {
         return profiles.values().stream().filter(p -> p.email != null && lower(p.email).equals(lower(email)))
                 .findFirst().orElse(null);
