@@ -74,7 +74,10 @@ final class VendorJobPolling implements VendorJobs.Poller, VendorJobs.StatusOper
     /** The read-back operation's batchMax fills a call; the gather time is the erase's {@code verifyLater.gather}. */
     @Override
     public VendorJobs.ReadBackBatch readBackBatch(String connectorId, String readBackOperation) {
-        Connector connector = connectors.enabled(connectorId).orElseThrow();
+        Connector connector = connectors.enabled(connectorId).orElse(null);
+        if (connector == null) { // disabled since: its read-backs fail one by one, as before, and are tried again
+            return VendorJobs.ReadBackBatch.NONE;
+        }
         VerifyLater v = connector.descriptor().operations().values().stream().map(Operation::verifyLater)
                 .filter(l -> l != null && l.operation().equals(readBackOperation)).findFirst().orElse(null);
         if (v == null || v.gather().isEmpty()) {
