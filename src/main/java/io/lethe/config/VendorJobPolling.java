@@ -39,6 +39,7 @@ final class VendorJobPolling implements VendorJobs.Poller, VendorJobs.StatusOper
             for (Operation op : c.descriptor().operations().values()) {
                 if (op.verifyLater() != null) {
                     tracking(c, op.verifyLater());
+                    readBackBatch(c.id(), op.verifyLater().operation());
                 }
             }
         }
@@ -68,6 +69,22 @@ final class VendorJobPolling implements VendorJobs.Poller, VendorJobs.StatusOper
             present.addAll(engine.stillPresent(connector, operation, targets));
         }
         return present;
+    }
+
+    /** The read-back operation's batchMax fills a call; the gather time is the erase's {@code verifyLater.gather}. */
+    @Override
+    public VendorJobs.ReadBackBatch readBackBatch(String connectorId, String readBackOperation) {
+        Connector connector = connectors.enabled(connectorId).orElse(null);
+        if (connector == null) { // disabled since: its read-backs fail one by one, as before, and are tried again
+            return VendorJobs.ReadBackBatch.NONE;
+        }
+        VerifyLater v = connector.descriptor().operations().values().stream().map(Operation::verifyLater)
+                .filter(l -> l != null && l.operation().equals(readBackOperation)).findFirst().orElse(null);
+        if (v == null || v.gather().isEmpty()) {
+            return VendorJobs.ReadBackBatch.NONE;
+        }
+        return new VendorJobs.ReadBackBatch(connector.descriptor().operation(readBackOperation).batchMax(),
+                duration(connector, v.gather(), "gather"));
     }
 
     @Override

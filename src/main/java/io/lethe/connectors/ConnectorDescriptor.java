@@ -75,9 +75,11 @@ public record ConnectorDescriptor(Path file, String id, String title, String cat
     /**
      * {@code verifyLater}: a deletion the vendor only queues is read back later with {@code operation}, first after
      * {@code after}, then every {@code every}, until gone ({@code verified}) or past {@code until}
-     * ({@code action_required}). The durations are ISO-8601, or a {@code {{parameter}}} holding one.
+     * ({@code action_required}). {@code gather} (optional, "" when absent): how long a due read-back may wait for
+     * others of the connector to fall due, so that they fill the read-back's calls. The durations are ISO-8601, or a
+     * {@code {{parameter}}} holding one.
      */
-    public record VerifyLater(String operation, String after, String every, String until) {
+    public record VerifyLater(String operation, String after, String every, String until, String gather) {
     }
 
     public record Request(String method, String path, Map<String, JsonNode> query, Map<String, String> headers,

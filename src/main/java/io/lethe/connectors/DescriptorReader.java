@@ -308,12 +308,12 @@ final class DescriptorReader {
         VerifyLater verifyLater = null;
         if (op.has("verifyLater")) {
             JsonNode v = op.get("verifyLater");
-            r.unknownKeys(v, f + ".verifyLater.", Set.of("operation", "after", "every", "until"));
+            r.unknownKeys(v, f + ".verifyLater.", Set.of("operation", "after", "every", "until", "gather"));
             if (!v.path("operation").isTextual()) {
                 r.add(f + ".verifyLater.operation", "is required (the read-back operation)");
             }
-            for (String key : List.of("after", "every", "until")) {
-                String text = v.path(key).asText("");
+            for (String key : List.of("after", "every", "until", "gather")) {
+                String text = v.path(key).asText(key.equals("gather") ? "PT0S" : "");
                 if (!text.contains("{{")) {
                     try {
                         Duration.parse(text);
@@ -323,7 +323,7 @@ final class DescriptorReader {
                 }
             }
             verifyLater = new VerifyLater(v.path("operation").asText(null), v.path("after").asText(""),
-                    v.path("every").asText(""), v.path("until").asText(""));
+                    v.path("every").asText(""), v.path("until").asText(""), v.path("gather").asText(""));
         }
         String groupBy = op.path("groupBy").asText(null);
         if (groupBy != null && !GROUP_BY.contains(groupBy)) {

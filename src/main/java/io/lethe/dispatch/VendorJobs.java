@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * days) keeps being polled and the DPO is told once. A deletion the vendor only queues, with no job of its own
  * ({@code verifyLater}), is tracked the same way with a read-back for its status: polled at its own pace until the
  * vendor no longer finds the person ({@code verified}) or, past its give-up time, {@code action_required} (the DPO
- * alert, once). Logs name connectors, job ids and counts only.
+ * alert, once). Such read-backs of one connector are read back together: the due ones share the vendor's calls
+ * (the engine cuts them to its batch and URI limits), and with a {@code gather} time a due read-back waits up to that
+ * long for the others about to fall due, so a batch of deletions sent one by one is read back in full batches. Logs
+ * name connectors, job ids and counts only.
  */
 public final class VendorJobs implements Outbox.FinishHook {
 
@@ -73,6 +76,19 @@ public final class VendorJobs implements Outbox.FinishHook {
         default Set<Long> stillPresent(String connectorId, String readBackOperation, List<Command> commands) {
             throw new UnsupportedOperationException(connectorId + " has no read-backs");
         }
+
+        /** How later read-backs with this operation are grouped (default: each due one at once, none waits). */
+        default ReadBackBatch readBackBatch(String connectorId, String readBackOperation) {
+            return ReadBackBatch.NONE;
+        }
+    }
+
+    /**
+     * Later read-backs' grouping: {@code size} commands fill one vendor call (its operation's batchMax); a due
+     * read-back waits up to {@code gather} for others of its connector to fall due until {@code size} are due.
+     */
+    public record ReadBackBatch(int size, Duration gather) {
+        public static final ReadBackBatch NONE = new ReadBackBatch(1, Duration.ZERO);
     }
 
     /** The status operation that tracks a command's job: the {@code job:} of the operation it ran, in its file. */
@@ -128,7 +144,7 @@ public final class VendorJobs implements Outbox.FinishHook {
 
     /** One tracked job; {@code every} and {@code giveUpAt} only for a read-back job. */
     public record Job(long id, String connector, String jobId, String statusOperation, String action, int attempts,
-            Instant createdAt, boolean overdueAlerted, Duration every, Instant giveUpAt) {
+            Instant createdAt, boolean overdueAlerted, Duration every, Instant giveUpAt, Instant nextPollAt) {
 
         boolean isReadBack() {
             return every != null;
@@ -241,30 +257,137 @@ public final class VendorJobs implements Outbox.FinishHook {
         }
     }
 
-    /** Timer step: polls every due job once; returns how many were polled. */
+    private static final String JOB_COLUMNS = "select id, connector, job_id, status_operation, action, attempts,"
+            + " created_at, overdue_alerted_at, poll_every_ms, give_up_at, next_poll_at from vendor_job";
+
+    /**
+     * Timer step: polls every due job once, a connector's due read-backs together; returns how many were polled
+     * (a read-back still gathering counts when it is polled).
+     */
     public int pollDue() {
-        List<Job> due = inTransaction(c -> {
-            List<Job> jobs = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select id, connector, job_id, status_operation, action,"
-                    + " attempts, created_at, overdue_alerted_at, poll_every_ms, give_up_at from vendor_job"
-                    + " where state = 'running' and next_poll_at <= ? order by next_poll_at, id limit ?")) {
-                ps.setObject(1, now());
-                ps.setInt(2, settings.pollBatch());
+        OffsetDateTime now = now();
+        List<Job> due = inTransaction(c -> jobs(c, JOB_COLUMNS + " where state = 'running' and poll_every_ms is null"
+                + " and next_poll_at <= ? order by next_poll_at, id limit ?", now, null, null, settings.pollBatch()));
+        due.forEach(this::poll);
+        int polled = due.size();
+        // read-backs apart: one still gathering keeps its past due time and must not crowd status polls out
+        List<List<String>> readBackGroups = inTransaction(c -> {
+            List<List<String>> groups = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select distinct connector, status_operation from vendor_job"
+                    + " where state = 'running' and poll_every_ms is not null and next_poll_at <= ?")) {
+                ps.setObject(1, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long every = rs.getLong(9);
-                        Duration pace = rs.wasNull() ? null : Duration.ofMillis(every);
-                        OffsetDateTime giveUp = rs.getObject(10, OffsetDateTime.class);
-                        jobs.add(new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getInt(6), rs.getObject(7, OffsetDateTime.class).toInstant(),
-                                rs.getObject(8) != null, pace, giveUp == null ? null : giveUp.toInstant()));
+                        groups.add(List.of(rs.getString(1), rs.getString(2)));
                     }
                 }
             }
-            return jobs;
+            return groups;
         });
-        due.forEach(this::poll);
+        for (List<String> group : readBackGroups) {
+            polled += pollReadBacks(group.get(0), group.get(1), now);
+        }
+        return polled;
+    }
+
+    /**
+     * A connector's due read-backs with one operation: unless it should gather more, one read-back for all their
+     * commands, its answer mapped back to each job (found: still queued, polled again; absent: verified).
+     */
+    private int pollReadBacks(String connector, String operation, OffsetDateTime now) {
+        ReadBackBatch batch = poller.readBackBatch(connector, operation);
+        int size = Math.max(1, batch.size());
+        String group = JOB_COLUMNS + " where state = 'running' and poll_every_ms is not null and connector = ?"
+                + " and status_operation = ? and next_poll_at <= ? order by next_poll_at, id limit ?";
+        List<Job> due = inTransaction(c -> jobs(c, group, now, connector, operation,
+                Math.max(settings.pollBatch(), size)));
+        if (due.isEmpty()) {
+            return 0;
+        }
+        if (!batch.gather().isZero() && due.size() % size != 0) {
+            boolean waitedLongEnough = !due.get(0).nextPollAt().isAfter(now.toInstant().minus(batch.gather()));
+            boolean moreComing = firstReadBacksComing(connector, operation, now, now.plus(batch.gather()));
+            if (!waitedLongEnough && moreComing) {
+                if (due.size() < size) {
+                    return 0; // gathering: the next round has more to share the call with
+                }
+                due.subList(due.size() - due.size() % size, due.size()).clear(); // full calls now, the rest gathers
+            }
+        }
+        Map<Long, List<Command>> commands = new LinkedHashMap<>();
+        inTransaction(c -> {
+            for (Job job : due) {
+                commands.put(job.id(), commands(c, job.id()));
+            }
+            return null;
+        });
+        Set<Long> present;
+        try {
+            present = poller.stillPresent(connector, operation,
+                    commands.values().stream().flatMap(List::stream).toList());
+        } catch (RuntimeException e) {
+            due.forEach(job -> readBackFailed(job, e));
+            return due.size();
+        }
+        List<Job> gone = new ArrayList<>();
+        for (Job job : due) {
+            if (commands.get(job.id()).stream().anyMatch(cmd -> present.contains(cmd.id()))) {
+                readBackAnswered(job, JobResult.running("STILL_PRESENT"), null); // still queued, or given up
+            } else {
+                gone.add(job);
+            }
+        }
+        if (!gone.isEmpty()) {
+            finish(gone, JobResult.done("GONE"), true, null);
+        }
         return due.size();
+    }
+
+    /**
+     * Whether a deletion's first read-back falls due after {@code now} and by {@code by}: worth waiting for. Read-backs
+     * of deletions still queued at the vendor are not: they were read together and fall due together again.
+     */
+    private boolean firstReadBacksComing(String connector, String operation, OffsetDateTime now, OffsetDateTime by) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from vendor_job where state = 'running'"
+                    + " and poll_every_ms is not null and connector = ? and status_operation = ? and attempts = 0"
+                    + " and next_poll_at > ? and next_poll_at <= ?")) {
+                ps.setString(1, connector);
+                ps.setString(2, operation);
+                ps.setObject(3, now);
+                ps.setObject(4, by);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) > 0;
+                }
+            }
+        });
+    }
+
+    private List<Job> jobs(Connection c, String sql, OffsetDateTime dueBy, String connector, String operation,
+            int limit) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (connector != null) {
+                ps.setString(i++, connector);
+                ps.setString(i++, operation);
+            }
+            ps.setObject(i++, dueBy);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long every = rs.getLong(9);
+                    Duration pace = rs.wasNull() ? null : Duration.ofMillis(every);
+                    OffsetDateTime giveUp = rs.getObject(10, OffsetDateTime.class);
+                    jobs.add(new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getInt(6), rs.getObject(7, OffsetDateTime.class).toInstant(),
+                            rs.getObject(8) != null, pace, giveUp == null ? null : giveUp.toInstant(),
+                            rs.getObject(11, OffsetDateTime.class).toInstant()));
+                }
+            }
+        }
+        return jobs;
     }
 
     /** Polls one job and acts on its state. */
@@ -275,6 +398,7 @@ public final class VendorJobs implements Outbox.FinishHook {
             if (job.isReadBack()) {
                 present = poller.stillPresent(job.connector(), job.statusOperation(), commandsOf(job));
                 result = present.isEmpty() ? JobResult.done("GONE") : JobResult.running("STILL_PRESENT");
+                present = null;
             } else {
                 result = poller.poll(job.connector(), job.statusOperation(), job.jobId());
                 String afterDone = result.state() == State.DONE ? afterDone(job) : null;
@@ -282,19 +406,30 @@ public final class VendorJobs implements Outbox.FinishHook {
                     present = poller.stillPresent(job.connector(), afterDone, commandsOf(job));
                 }
             }
-        } catch (VendorException.Permanent e) {
-            result = JobResult.failed("status poll refused: " + e.getMessage());
-        } catch (VendorException.LimitExhausted e) {
-            later(job, e.parkFor(), "status poll: " + e.getMessage());
-            return;
-        } catch (VendorException.Transient e) {
-            later(job, e.retryAfter() != null ? e.retryAfter() : backoff(job.attempts() + 1),
-                    "status poll: " + e.getMessage());
-            return;
         } catch (RuntimeException e) {
-            later(job, backoff(job.attempts() + 1), "status poll failed: " + e.getClass().getSimpleName());
+            readBackFailed(job, e);
             return;
         }
+        readBackAnswered(job, result, present);
+    }
+
+    /** A poll or read-back that failed as a whole: refused fails the job, anything else is tried again later. */
+    private void readBackFailed(Job job, RuntimeException failure) {
+        if (failure instanceof VendorException.Permanent e) {
+            readBackAnswered(job, JobResult.failed("status poll refused: " + e.getMessage()), null);
+        } else if (failure instanceof VendorException.LimitExhausted e) {
+            later(job, e.parkFor(), "status poll: " + e.getMessage());
+        } else if (failure instanceof VendorException.Transient e) {
+            later(job, e.retryAfter() != null ? e.retryAfter() : backoff(job.attempts() + 1),
+                    "status poll: " + e.getMessage());
+        } else {
+            later(job, backoff(job.attempts() + 1), "status poll failed: " + failure.getClass().getSimpleName());
+        }
+    }
+
+    /** Acts on a job's state; {@code present}: the commands a read-back after its done job still finds. */
+    private void readBackAnswered(Job job, JobResult answer, Set<Long> present) {
+        JobResult result = answer;
         if (result.state() == State.RUNNING && job.isReadBack() && !clock.instant().isBefore(job.giveUpAt())) {
             result = JobResult.failed("still present after " + Duration.between(job.createdAt(), job.giveUpAt()));
         }
@@ -369,45 +504,69 @@ public final class VendorJobs implements Outbox.FinishHook {
      * {@code stillPresent} (read back after a done job) needs a person: the vendor still holds its person.
      */
     private void finish(Job job, JobResult result, boolean done, Set<Long> stillPresent) {
-        inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update vendor_job set state = ?, finished_at = ?,"
-                    + " attempts = attempts + 1, detail = ? where id = ? and state = 'running'")) {
-                ps.setString(1, done ? "done" : "failed");
-                ps.setObject(2, now());
-                ps.setString(3, clip(result.detail()));
-                ps.setLong(4, job.id());
-                if (ps.executeUpdate() != 1) {
-                    return null;
-                }
-            }
-            List<Command> commands = commands(c, job.id());
-            boolean readBack = job.isReadBack() || stillPresent != null;
-            String what = job.isReadBack() ? (done ? "read back later: gone" : "read-back gave up")
-                    : (done ? "job " : "job failed ") + job.jobId() + (done && readBack ? ", read back: gone" : "");
-            String detail = what + (result.detail() == null ? "" : ": " + result.detail());
+        finish(List.of(job), result, done, stillPresent);
+    }
+
+    /** Ends jobs of one connector with the same result in one transaction (a read-back's many gone ones at once). */
+    private void finish(List<Job> jobs, JobResult result, boolean done, Set<Long> stillPresent) {
+        String connector = jobs.get(0).connector();
+        int ended = inTransaction(c -> {
+            List<Command> commands = new ArrayList<>();
             List<Outbox.Result> results = new ArrayList<>();
             List<SyncEntry> entries = new ArrayList<>();
-            for (Command cmd : commands) {
-                boolean present = done && stillPresent != null && stillPresent.contains(cmd.id());
-                boolean ok = done && !present;
-                String outcome = present ? "still_present" : !done ? "failed" : job.action().equals("opt_out")
-                        ? "delivered" : readBack ? "verified" : "completed";
-                String text = present ? "job " + job.jobId() + " done, but the read-back still finds the person"
-                        : detail;
-                results.add(new Outbox.Result(cmd.id(), ok ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED,
-                        outcome, clip(text), ok && job.action().equals("export") ? result.data() : null));
-                entries.add(SyncEntry.of(cmd.connector(), cmd.subjectId(), cmd.requestId(), cmd.action(),
-                        ok ? outcome : "action_required", null, cmd.attempts(),
-                        (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(text)));
+            for (Job job : jobs) {
+                if (end(c, job, result, done)) {
+                    for (Command cmd : commands(c, job.id())) {
+                        commands.add(cmd);
+                        results.add(outcome(job, cmd, result, done, stillPresent, entries));
+                    }
+                }
             }
-            outbox.finish(c, commands, results, entries, job.connector());
-            return null;
+            if (!commands.isEmpty()) {
+                outbox.finish(c, commands, results, entries, connector);
+            }
+            return commands.isEmpty() ? 0 : jobs.size();
         });
-        if (done) {
-            LOG.info("Connector {}: job {} done", job.connector(), job.jobId());
-        } else {
-            LOG.warn("Connector {}: job {} failed; its commands need action", job.connector(), job.jobId());
+        if (ended == 0) {
+            return;
         }
+        String what = jobs.size() == 1 ? "job " + jobs.get(0).jobId() : jobs.size() + " read-back jobs";
+        if (done) {
+            LOG.info("Connector {}: {} done", connector, what);
+        } else {
+            LOG.warn("Connector {}: {} failed; its commands need action", connector, what);
+        }
+    }
+
+    /** Marks the job ended; false when another poller ended it first. */
+    private boolean end(Connection c, Job job, JobResult result, boolean done) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update vendor_job set state = ?, finished_at = ?,"
+                + " attempts = attempts + 1, detail = ? where id = ? and state = 'running'")) {
+            ps.setString(1, done ? "done" : "failed");
+            ps.setObject(2, now());
+            ps.setString(3, clip(result.detail()));
+            ps.setLong(4, job.id());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** A command's result when its job ended, and its sync-log entry (added to {@code entries}). */
+    private static Outbox.Result outcome(Job job, Command cmd, JobResult result, boolean done, Set<Long> stillPresent,
+            List<SyncEntry> entries) {
+        boolean readBack = job.isReadBack() || stillPresent != null;
+        String what = job.isReadBack() ? (done ? "read back later: gone" : "read-back gave up")
+                : (done ? "job " : "job failed ") + job.jobId() + (done && readBack ? ", read back: gone" : "");
+        String detail = what + (result.detail() == null ? "" : ": " + result.detail());
+        boolean present = done && stillPresent != null && stillPresent.contains(cmd.id());
+        boolean ok = done && !present;
+        String outcome = present ? "still_present" : !done ? "failed" : job.action().equals("opt_out")
+                ? "delivered" : readBack ? "verified" : "completed";
+        String text = present ? "job " + job.jobId() + " done, but the read-back still finds the person" : detail;
+        entries.add(SyncEntry.of(cmd.connector(), cmd.subjectId(), cmd.requestId(), cmd.action(),
+                ok ? outcome : "action_required", null, cmd.attempts(),
+                (cmd.purpose() == null ? "" : cmd.purpose() + ": ") + clip(text)));
+        return new Outbox.Result(cmd.id(), ok ? CommandStatus.DONE : CommandStatus.ACTION_REQUIRED,
+                outcome, clip(text), ok && job.action().equals("export") ? result.data() : null);
     }
 
     private static List<Command> commands(Connection c, long job) throws SQLException {

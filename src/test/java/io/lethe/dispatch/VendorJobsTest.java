@@ -70,6 +70,7 @@ class VendorJobsTest {
     final Map<String, Object> vendor = new ConcurrentHashMap<>(); // job id -> JobResult or RuntimeException to throw
     final AtomicInteger polls = new AtomicInteger();
     final java.util.Set<Long> stillHeld = ConcurrentHashMap.newKeySet(); // commands whose person a read-back finds
+    final List<Integer> readBacks = new CopyOnWriteArrayList<>();          // commands per read-back call
     final List<Mail> mails = new CopyOnWriteArrayList<>();
     final List<List<Outbox.Result>> finished = new CopyOnWriteArrayList<>();
     TestDatabase db;
@@ -104,9 +105,17 @@ class VendorJobsTest {
             @Override
             public java.util.Set<Long> stillPresent(String connector, String operation, List<Command> commands) {
                 polls.incrementAndGet();
+                readBacks.add(commands.size());
                 assertThat(operation).isEqualTo("readBack");
                 return commands.stream().map(Command::id).filter(stillHeld::contains)
                         .collect(java.util.stream.Collectors.toSet());
+            }
+
+            // "klaviyo": three commands fill a read-back call, and a due one waits up to 2 minutes for more
+            @Override
+            public VendorJobs.ReadBackBatch readBackBatch(String connector, String operation) {
+                return connector.equals("klaviyo") ? new VendorJobs.ReadBackBatch(3, Duration.ofMinutes(2))
+                        : VendorJobs.ReadBackBatch.NONE;
             }
         };
         // "braze": a queued deletion read back after 5 minutes, every 10, given up after 2 days (its verifyLater)
@@ -119,7 +128,7 @@ class VendorJobsTest {
             @Override
             public VendorJobs.Tracking tracking(Command command) {
                 return switch (command.connector()) {
-                    case "braze" -> VendorJobs.Tracking.readBack("readBack", Duration.ofMinutes(5),
+                    case "braze", "klaviyo" -> VendorJobs.Tracking.readBack("readBack", Duration.ofMinutes(5),
                             Duration.ofMinutes(10), Duration.ofDays(2));
                     // "sendgrid": its contacts job, then the erase operation's read-back
                     case "sendgrid" -> VendorJobs.Tracking.status("sendgrid-status", "readBack");
@@ -150,6 +159,7 @@ class VendorJobsTest {
         finished.clear();
         polls.set(0);
         stillHeld.clear();
+        readBacks.clear();
     }
 
     /** Writes {@code n} commands for fresh subjects and claims them, as dispatch would. */
@@ -387,6 +397,72 @@ class VendorJobsTest {
         assertThat(finished).hasSize(1);                          // one finish: DpoAlerts mails once for it
         assertThat(syncEntries("sendgrid", "verified")).isEqualTo(2);
         assertThat(jobs.running()).doesNotContainKey("sendgrid");
+    }
+
+    @Test
+    void dueReadBacksOfAConnectorShareOneCallAndEachCommandTakesItsOwnAnswer() throws Exception {
+        List<Command> commands = claim("klaviyo", "erase", 4);
+        submitEach(commands);
+        stillHeld.add(commands.get(1).id());
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(jobs.pollDue()).isEqualTo(4);
+        assertThat(readBacks).containsExactly(4);                 // one read-back for the four (the engine cuts it), nothing else to wait for
+        assertThat(commandState(commands.get(0).id())).isEqualTo("done/verified");
+        assertThat(commandState(commands.get(1).id())).isEqualTo("done/submitted");   // still queued: read again
+        assertThat(commandState(commands.get(3).id())).isEqualTo("done/verified");
+        assertThat(syncEntries("klaviyo", "verified")).isEqualTo(3);
+        assertThat(jobs.running()).containsEntry("klaviyo", 1L);
+        drainReadBacks();
+    }
+
+    /** Ends the read-backs this test left running, without moving the clock other tests' jobs run on. */
+    void drainReadBacks() throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update vendor_job set state = 'done' where connector = 'klaviyo' and state = 'running'")) {
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aDueReadBackGathersDeletionsSentOneByOneUntilItsCallIsFull() throws Exception {
+        List<Command> commands = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {                             // one deletion every 30 s, as a paced vendor takes them
+            List<Command> one = claim("klaviyo", "erase", 1);
+            submitEach(one);
+            commands.addAll(one);
+            clock.advance(Duration.ofSeconds(30));
+        }
+        stillHeld.add(commands.get(4).id());
+        clock.advance(Duration.ofSeconds(150));                   // 5 min after the first: 1 due, 4 more to come
+        assertThat(jobs.pollDue()).isZero();
+        clock.advance(Duration.ofSeconds(60));                    // 3 due: a full call, 2 more to come
+        assertThat(jobs.pollDue()).isEqualTo(3);
+        assertThat(readBacks).containsExactly(3);
+        clock.advance(Duration.ofSeconds(30));                    // 1 due, 1 to come within the gather time: wait
+        assertThat(jobs.pollDue()).isZero();
+        clock.advance(Duration.ofSeconds(30));                    // the last ones: nothing more to come
+        assertThat(jobs.pollDue()).isEqualTo(2);
+        assertThat(readBacks).containsExactly(3, 2);
+        for (Command c : commands.subList(0, 4)) {
+            assertThat(commandState(c.id())).isEqualTo("done/verified");
+        }
+        assertThat(commandState(commands.get(4).id())).isEqualTo("done/submitted");
+        // a stream of deletions never holds a read-back past its gather time
+        List<Command> stream = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {                             // first read-backs due at 12:00, 13:20 and 15:00
+            List<Command> one = claim("klaviyo", "erase", 1);
+            submitEach(one);
+            stream.addAll(one);
+            clock.advance(Duration.ofSeconds(i == 0 ? 80 : i == 1 ? 100 : 0));
+        }
+        clock.advance(Duration.ofSeconds(120));                   // 12:00: one due, more to come
+        assertThat(jobs.pollDue()).isZero();
+        clock.advance(Duration.ofSeconds(120));                   // 14:00: two due, one to come, but the first has
+        assertThat(jobs.pollDue()).isEqualTo(2);                  // waited its two minutes
+        assertThat(readBacks).containsExactly(3, 2, 2);
+        assertThat(commandState(stream.get(0).id())).isEqualTo("done/verified");
+        assertThat(commandState(stream.get(2).id())).isEqualTo("done/submitted");
+        drainReadBacks();
     }
 
     /** Each command queued at the vendor with its own read-back job (what OperationRun answers for verifyLater). */

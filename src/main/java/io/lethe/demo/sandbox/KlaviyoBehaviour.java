@@ -28,16 +28,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ({@code application/vnd.api+json}), {@code Authorization: Klaviyo-API-Key <private key>}, a {@code revision} header
  * on every call; bulk unsubscribe of at most 100 profiles; data-privacy deletion jobs of exactly one identifier, only
  * queued (they land after {@link #jobs()}' delay or {@code completeAll()}); profiles filtered with {@code any}/{@code
- * equals} on email, pages of at most 100. Each endpoint's burst (1 s) and steady (1 min) windows answered with 429 and
- * {@code Retry-After}, Klaviyo's {@code errors[]} bodies.
+ * equals} on email (quoted strings only, anything else refused), pages of at most 100. Each endpoint's burst (1 s)
+ * and steady (1 min) windows answered with 429 and {@code Retry-After}, Klaviyo's {@code errors[]} bodies.
  */
 public final class KlaviyoBehaviour implements VendorBehaviour {
 
     private static final Pattern REVISION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?");
     private static final Pattern ANY_EMAIL = Pattern.compile("any\\(email,\\[(.*)]\\)");
+    /** One string literal of Klaviyo's filter syntax: double or single quotes, no escapes, then a comma or the end. */
+    private static final Pattern LITERAL = Pattern.compile("(\"[^\"]*\"|'[^']*')(,|$)");
     private static final Pattern EQUALS_EMAIL = Pattern.compile("equals\\(email,(\"[^\"]*\"|'[^']*')\\)");
     private static final Pattern UPDATED_AFTER = Pattern.compile("greater-than\\(updated,([^)\"']+)\\)");
-    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"|'([^']*)'");
 
     /** One Klaviyo profile. */
     public static final class Profile {
@@ -107,6 +108,11 @@ public final class KlaviyoBehaviour implements VendorBehaviour {
         p.email = email;
         p.updated = clock.instant();
         profiles.put(p.id, p);
+    }
+
+    /** The profile's deletion has run (what a deletion job does when it lands), for tests that queue none. */
+    public void forget(String email) {
+        profiles.values().removeIf(p -> p.email != null && lower(p.email).equals(lower(email)));
     }
 
     public Profile profile(String email) {
@@ -271,10 +277,9 @@ public final class KlaviyoBehaviour implements VendorBehaviour {
             Matcher eq = EQUALS_EMAIL.matcher(filter);
             Matcher after = UPDATED_AFTER.matcher(filter);
             if (any.matches() || eq.matches()) {
-                List<String> wanted = new ArrayList<>();
-                Matcher m = QUOTED.matcher(any.matches() ? any.group(1) : eq.group(1));
-                while (m.find()) {
-                    wanted.add(lower(m.group(1) != null ? m.group(1) : m.group(2)));
+                List<String> wanted = any.matches() ? literals(any.group(1)) : literals(eq.group(1));
+                if (wanted == null) {
+                    return error(400, "invalid", "Invalid filter provided.", "filter");
                 }
                 profiles.values().stream().filter(p -> p.email != null && wanted.contains(lower(p.email)))
                         .forEach(matching::add);
@@ -313,6 +318,29 @@ public final class KlaviyoBehaviour implements VendorBehaviour {
             links.putNull("next");
         }
         return json(200, out);
+    }
+
+    /**
+     * The values of {@code any(email,[...])} or {@code equals(email,...)}, lower-cased: one or more quoted strings
+     * separated by commas, nothing else (a bare word, an empty list, a stray quote or a trailing comma is Klaviyo's
+     * "Invalid filter provided."); null when malformed.
+     */
+    static List<String> literals(String list) {
+        List<String> values = new ArrayList<>();
+        Matcher m = LITERAL.matcher(list);
+        int at = 0;
+        while (at < list.length()) {
+            if (!m.find(at) || m.start() != at) {
+                return null;
+            }
+            String quoted = m.group(1);
+            values.add(lower(quoted.substring(1, quoted.length() - 1)));
+            at = m.end();
+            if (m.group(2).equals(",") && at == list.length()) {
+                return null; // a trailing comma
+            }
+        }
+        return values.isEmpty() ? null : values;
     }
 
     /** Klaviyo's next link: the same request with the next cursor, as an absolute URL on the host called. */

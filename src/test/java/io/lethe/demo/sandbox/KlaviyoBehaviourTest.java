@@ -151,6 +151,25 @@ class KlaviyoBehaviourTest {
     }
 
     @Test
+    void any_email_takes_a_list_of_quoted_addresses_and_refuses_anything_else() {
+        List<String> emails = Addresses.realistic(100, "ka");
+        emails.subList(0, 60).forEach(e -> klaviyo.seed(e, null));
+        // 100 addresses (one of 254 characters) in one call: the 60 held come back, in one page
+        assertThat(emails).anyMatch(e -> e.length() == 254);
+        assertThat(calls.ok("GET", filterAny(emails), null, OK).json().path("data")).hasSize(60);
+        assertThat(calls.ok("GET", "/api/profiles?filter=" + URLEncoder.encode("any(email,['" + emails.get(0) + "','"
+                + emails.get(1).toUpperCase() + "'])", StandardCharsets.UTF_8), null, OK).json().path("data")).hasSize(2);
+        for (String bad : List.of("any(email,[])", "any(email,[" + emails.get(0) + "])",
+                "any(email,[\"" + emails.get(0) + "\",])", "any(email,[\"" + emails.get(0) + "\" \"x@ex.io\"])",
+                "any(email,[\"" + emails.get(0) + "])", "any(email,\"" + emails.get(0) + "\")")) {
+            Answer refused = calls.send("GET", "/api/profiles?filter=" + URLEncoder.encode(bad, StandardCharsets.UTF_8),
+                    null, OK);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().path("errors").get(0).path("source").path("parameter").asText()).isEqualTo("filter");
+        }
+    }
+
+    @Test
     void a_profile_is_rectified_by_id() {
         klaviyo.seed("josephine.kr9@example.com", null);
         String id = klaviyo.profile("josephine.kr9@example.com").id;
