@@ -54,7 +54,7 @@ public final class AuditApi {
             return;
         }
         List<Map<String, Object>> entries = new ArrayList<>();
-        page.forEach(e -> entries.add(render(e)));
+        page.forEach(e -> entries.add(e.toDocument()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", entries);
         body.put("nextAfter", nextAfter);
@@ -85,23 +85,6 @@ public final class AuditApi {
                     + " see GET /api/v1/audit/verify.");
         }
         responses.json(exchange, 200, issued.toDocument());
-    }
-
-    static Map<String, Object> render(SyncEntry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", e.seq());
-        m.put("at", e.at().toString());
-        m.put("vendor", e.vendor());
-        m.put("subjectId", e.subjectId());
-        m.put("requestId", e.requestId());
-        m.put("action", e.action());
-        m.put("outcome", e.outcome());
-        m.put("httpStatus", e.httpStatus());
-        m.put("attempt", e.attempt());
-        m.put("detail", e.detail());
-        m.put("hash", e.hash());
-        m.put("prevHash", e.prevHash());
-        return m;
     }
 
     /** Sync-log entries as CSV (RFC 4180, CRLF, a header line), formula-like cells neutralised (see {@link #cell}). */

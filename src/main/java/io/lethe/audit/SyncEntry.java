@@ -19,4 +19,22 @@ public record SyncEntry(long seq, Instant at, String vendor, String subjectId, S
     private static String truncate(String detail) {
         return detail.length() <= 256 ? detail : detail.substring(0, 253) + "...";
     }
+
+    /** Every field as the API, exports and evidence bundles show the entry (the contract's sync-log entry). */
+    public java.util.Map<String, Object> toDocument() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("seq", seq);
+        m.put("at", at.toString());
+        m.put("vendor", vendor);
+        m.put("subjectId", subjectId);
+        m.put("requestId", requestId);
+        m.put("action", action);
+        m.put("outcome", outcome);
+        m.put("httpStatus", httpStatus);
+        m.put("attempt", attempt);
+        m.put("detail", detail);
+        m.put("hash", hash);
+        m.put("prevHash", prevHash);
+        return m;
+    }
 }

@@ -85,7 +85,7 @@ public final class DatabaseCheck {
         SyncQuery query = ofRequest ? EvidenceBundles.ofRequest(owner) : EvidenceBundles.ofSubject(owner);
         Map<Long, String> inRegister = new LinkedHashMap<>();
         for (SyncEntry e : EvidenceBundles.covered(new SyncLog(dataSource, clock, key), query, checkpoint)) {
-            inRegister.put(e.seq(), text(EvidenceBundles.entry(e)));
+            inRegister.put(e.seq(), text(e.toDocument()));
         }
         Map<Long, String> inBundle = new LinkedHashMap<>();
         payload.path("syncLog").forEach(e -> inBundle.put(e.path("seq").asLong(), e.toString()));

@@ -195,25 +195,7 @@ public final class EvidenceBundles {
     }
 
     private List<Map<String, Object>> entries(SyncQuery query, Checkpoint checkpoint) {
-        return covered(syncLog, query, checkpoint).stream().map(EvidenceBundles::entry).toList();
-    }
-
-    /** Every field of the entry as the sync log holds it (the contract's sync-log entry). */
-    static Map<String, Object> entry(SyncEntry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", e.seq());
-        m.put("at", e.at().toString());
-        m.put("vendor", e.vendor());
-        m.put("subjectId", e.subjectId());
-        m.put("requestId", e.requestId());
-        m.put("action", e.action());
-        m.put("outcome", e.outcome());
-        m.put("httpStatus", e.httpStatus());
-        m.put("attempt", e.attempt());
-        m.put("detail", e.detail());
-        m.put("hash", e.hash());
-        m.put("prevHash", e.prevHash());
-        return m;
+        return covered(syncLog, query, checkpoint).stream().map(SyncEntry::toDocument).toList();
     }
 
     /** A request and its timeline: what happened when, oldest first (sync-log entries named by seq). */
