@@ -26,6 +26,11 @@ public final class Idempotency implements Processor {
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED = "Idempotent-Replayed";
+    /**
+     * Exchange property: the body to keep for replays instead of the answer's own, for an answer holding a secret
+     * that is shown once (a replay then says the secret is not repeated).
+     */
+    public static final String REPLAY_BODY = "lethe.idempotency.replay-body";
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     /** 1-255 visible ASCII characters; spaces only inside. */
     private static final Pattern VALUE = Pattern.compile("^[\\x21-\\x7E](?:[\\x20-\\x7E]{0,253}[\\x21-\\x7E])?$");
@@ -149,8 +154,9 @@ public final class Idempotency implements Processor {
                 if (exchange.getException() != null || status >= 500) {
                     store.release(keyName, key, token);
                 } else {
+                    String replay = exchange.getProperty(REPLAY_BODY, String.class);
                     store.complete(keyName, key, token, status, out.getHeader(Exchange.CONTENT_TYPE, "application/json",
-                            String.class), out.getBody(String.class));
+                            String.class), replay != null ? replay : out.getBody(String.class));
                 }
             } catch (RuntimeException e) {
                 // The request itself is done; a repeat then finds the key in flight until its lease ends, and runs.

@@ -16,12 +16,16 @@ import org.apache.camel.Exchange;
 
 /**
  * Webhook subscriptions (admin): {@code POST /api/v1/webhooks/subscriptions} creates one and answers its secret
- * ({@code whsec_...}) this once; {@code GET} lists them with their delivery counts; {@code DELETE .../{id}} deletes
+ * ({@code whsec_...}) this once (a replay with the same Idempotency-Key answers the subscription without it, with a
+ * note); {@code GET} lists them with their delivery counts; {@code DELETE .../{id}} deletes
  * one; {@code GET .../{id}/deliveries} lists its recent deliveries. A subscription that includes identities gets the
  * subject's identities in each delivery; every such delivery is written to the personal-data access log.
  */
 public final class WebhooksApi {
 
+    static final String REPLAY_NOTE = "This is a replay (Idempotency-Key): the subscription was created by the first"
+            + " request, whose answer alone held its secret. If that answer was lost, delete the subscription and"
+            + " create a new one.";
     private static final Set<String> FIELDS = Set.of("url", "types", "includeIdentities");
     private static final Set<String> DELIVERY_PARAMS = Set.of("status", "limit");
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -74,6 +78,9 @@ public final class WebhooksApi {
         Principal creator = exchange.getProperty(ApiGuard.PRINCIPAL, Principal.class);
         Subscriptions.Created created = subscriptions.create(url, types, identities != null && identities.asBoolean(),
                 creator.keyName());
+        Map<String, Object> replay = render(created.subscription(), Map.of());
+        replay.put("note", REPLAY_NOTE);
+        exchange.setProperty(Idempotency.REPLAY_BODY, json.write(replay)); // the secret is never kept for a replay
         Map<String, Object> out = render(created.subscription(), Map.of());
         out.put("secret", created.secret());
         responses.json(exchange, 201, out);

@@ -386,11 +386,16 @@ public class HubConfiguration implements CamelConfiguration {
                 keys.derivedKey("webhook-secrets"), clock);
         io.lethe.webhooks.TargetGuard guard = new io.lethe.webhooks.TargetGuard(
                 Boolean.parseBoolean(settings.optional("lethe.events.webhooks.allow-loopback").strip()));
-        org.apache.camel.ProducerTemplate http = context.createProducerTemplate();
+        // Its own HTTP client, not the vendor transport: a total deadline per call, the answer body never read,
+        // names resolved once and every address checked by the guard (pinned against DNS rebinding).
+        java.time.Duration deadline = settings.millis("lethe.events.webhooks.deadline-ms");
+        io.lethe.webhooks.WebhookHttp http = new io.lethe.webhooks.WebhookHttp(guard,
+                org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE, new io.lethe.webhooks.WebhookHttp.Limits(
+                        settings.millis("lethe.events.webhooks.connect-timeout-ms"),
+                        settings.millis("lethe.events.webhooks.read-timeout-ms"), deadline,
+                        settings.getInt("lethe.events.webhooks.batch")));
         io.lethe.webhooks.WebhookSender sender = new io.lethe.webhooks.WebhookSender(deliveries, subscriptions,
-                dataSource, guard,
-                call -> http.requestBody("direct:lethe-transport-http", call,
-                        io.lethe.connectors.engine.VendorAnswer.class),
+                dataSource, guard, http,
                 register::identities,
                 (subscription, subjectId) -> accessLog.record("webhook " + subscription.id().substring(0, 8),
                         "admin", subjectId, "Webhook delivery with identities to subscription " + subscription.id()
@@ -401,8 +406,19 @@ public class HubConfiguration implements CamelConfiguration {
                         new io.lethe.webhooks.Backoff(settings.millis("lethe.events.webhooks.first-backoff-ms"),
                                 settings.millis("lethe.events.webhooks.max-backoff-ms"),
                                 settings.getInt("lethe.events.webhooks.max-attempts"),
-                                settings.duration("lethe.events.webhooks.give-up-after"))),
+                                settings.duration("lethe.events.webhooks.give-up-after")), deadline),
                 clock);
+        try {
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() throws Exception {
+                    sender.close();
+                    http.close();
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("registering the webhook sender's shutdown", e);
+        }
         registry.bind("eventLog", eventLog);
         registry.bind("webhookSender", sender);
         registry.bind("connectorHealthWatch", new io.lethe.webhooks.ConnectorHealthWatch(dataSource,

@@ -1,8 +1,11 @@
 package io.lethe.console;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.lethe.events.Events;
 import io.lethe.webhooks.Deliveries;
@@ -13,8 +16,9 @@ import org.apache.camel.Exchange;
 
 /**
  * Webhooks (admin): the subscriptions with their delivery counts, one subscription's recent and failed deliveries,
- * a form to create one (its secret is shown on the answer page, once) and a delete button per subscription. The same
- * classes as the API ({@code WebhooksApi}).
+ * a form to create one and a delete button per subscription. The same classes as the API ({@code WebhooksApi}).
+ * Creating answers 303 to the page (a reload never creates a second subscription); the new secret waits server-side
+ * for that session's next view of the page, is shown there once and dropped (unshown, after {@link #SHOWN_WITHIN}).
  */
 public final class WebhooksPage {
 
@@ -29,6 +33,14 @@ public final class WebhooksPage {
             List<Deliveries.Row> failed, String createdId, String secret, String done, List<String> types) {
     }
 
+    /** A created subscription's secret, waiting for its creator's next page view. */
+    private record Unshown(String subscriptionId, String secret, Instant createdAt) {
+    }
+
+    static final Duration SHOWN_WITHIN = Duration.ofMinutes(5);
+
+    /** Console session id → the secret it has yet to see (one at a time; a newer creation replaces it). */
+    private final Map<String, Unshown> unshown = new ConcurrentHashMap<>();
     private final Subscriptions subscriptions;
     private final Deliveries deliveries;
     private final TargetGuard guard;
@@ -45,6 +57,11 @@ public final class WebhooksPage {
         Params p = Params.of(exchange);
         String selected = p.id("subscription", "Subscription");
         String done = p.code("done", "Done");
+        Unshown once = unshown.remove(ConsoleGuard.session(exchange).id());
+        if (once != null && "created".equals(done) && fresh(once)) {
+            render(exchange, once.subscriptionId(), once.subscriptionId(), once.secret(), done);
+            return;
+        }
         render(exchange, selected, null, null, done);
     }
 
@@ -69,7 +86,14 @@ public final class WebhooksPage {
         boolean identities = form.get("includeIdentities") != null;
         Frame frame = Frame.of(exchange, "Webhooks", "/console/webhooks");
         Subscriptions.Created created = subscriptions.create(url, types, identities, frame.keyName());
-        render(exchange, created.subscription().id(), created.subscription().id(), created.secret(), "created");
+        unshown.values().removeIf(u -> !fresh(u));
+        String id = created.subscription().id();
+        unshown.put(ConsoleGuard.session(exchange).id(), new Unshown(id, created.secret(), Instant.now()));
+        ConsoleView.redirect(exchange.getMessage(), "/console/webhooks?subscription=" + id + "&done=created");
+    }
+
+    private static boolean fresh(Unshown u) {
+        return u.createdAt().plus(SHOWN_WITHIN).isAfter(Instant.now());
     }
 
     public void delete(Exchange exchange) {

@@ -5,11 +5,17 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.lethe.connectors.engine.VendorAnswer;
@@ -24,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The webhook-deliveries route's bean: claims due deliveries and POSTs each, signed as the webhook connector signs
  * (Standard Webhooks: {@code webhook-id} = the event id, the same on every retry; {@code webhook-timestamp} of this
- * attempt; {@code webhook-signature v1}). The call carries Content-Type and the three signature headers only (the
- * HTTP transport route clears everything else). 2xx delivers; anything else, or no answer, is retried with
+ * attempt; {@code webhook-signature v1}) and POSTs it through {@link WebhookHttp} (Content-Type and the three signature
+ * headers only, a total deadline per call, the answer body never read). 2xx delivers; anything else, or no answer, is retried with
  * {@link Backoff} until given up. The receiver's answer body is neither stored nor logged: only its status code.
  */
 public final class WebhookSender {
@@ -44,7 +50,19 @@ public final class WebhookSender {
         void record(Subscription subscription, String subjectId);
     }
 
-    public record Policy(int batch, Duration lease, Backoff backoff) {
+    /**
+     * {@code batch} deliveries a round, sent side by side ({@code batch} threads); each call ends within
+     * {@code callDeadline}, so a round takes about one deadline however slow a receiver is, and the claim's
+     * {@code lease} must be well above it (twice at least), or a slow receiver's deliveries would be claimed again
+     * while still being sent, and go twice.
+     */
+    public record Policy(int batch, Duration lease, Backoff backoff, Duration callDeadline) {
+        public Policy {
+            if (batch < 1 || lease.compareTo(callDeadline.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("lethe.events.webhooks.lease-ms must be at least twice"
+                        + " lethe.events.webhooks.deadline-ms, and batch at least 1");
+            }
+        }
     }
 
     private final Deliveries deliveries;
@@ -58,6 +76,7 @@ public final class WebhookSender {
     private final String dpoEmail;
     private final Policy policy;
     private final Clock clock;
+    private final ExecutorService senders;
 
     public WebhookSender(Deliveries deliveries, Subscriptions subscriptions, javax.sql.DataSource dataSource,
             TargetGuard guard, Transport transport, Function<String, Map<String, List<String>>> identities,
@@ -73,20 +92,50 @@ public final class WebhookSender {
         this.dpoEmail = dpoEmail;
         this.policy = policy;
         this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(policy.batch(), r -> {
+            Thread t = new Thread(r, "webhook-sender-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** One round: every due delivery, oldest event first; returns how many were attempted. */
+    /**
+     * One round: up to a batch of due deliveries, oldest event first, sent side by side (claimed deliveries never
+     * share a subscription and subject, so order per subject holds), so one slow receiver holds the others back for
+     * one call deadline at most. Returns how many were attempted.
+     */
     public int deliverDue() {
         List<Deliveries.Claimed> claimed = deliveries.claim(policy.batch(), policy.lease());
+        List<Future<?>> sending = new ArrayList<>();
         for (Deliveries.Claimed d : claimed) {
+            sending.add(senders.submit(() -> attemptLogged(d)));
+        }
+        for (Future<?> f : sending) {
             try {
-                attempt(d);
-            } catch (RuntimeException e) { // never lost: the lease expires and the delivery is claimed again
-                LOG.warn("Webhook delivery {} (event {}) could not be recorded: {}", d.id(), d.event().id(),
-                        e.getClass().getSimpleName());
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break; // the rest finish on their own; unrecorded ones are claimed again when their lease ends
+            } catch (ExecutionException e) {
+                LOG.warn("Webhook delivery failed unexpectedly: {}", e.getCause().getClass().getSimpleName());
             }
         }
         return claimed.size();
+    }
+
+    /** Stops the sending threads (the hub's shutdown; unfinished deliveries are claimed again later). */
+    public void close() {
+        senders.shutdownNow();
+    }
+
+    private void attemptLogged(Deliveries.Claimed d) {
+        try {
+            attempt(d);
+        } catch (RuntimeException e) { // never lost: the lease expires and the delivery is claimed again
+            LOG.warn("Webhook delivery {} (event {}) could not be recorded: {}", d.id(), d.event().id(),
+                    e.getClass().getSimpleName());
+        }
     }
 
     private void attempt(Deliveries.Claimed d) {

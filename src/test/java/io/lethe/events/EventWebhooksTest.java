@@ -215,9 +215,18 @@ public abstract class EventWebhooksTest extends HubTestSupport {
         HttpResponse<String> forged = post(http, origin, cookie, form);
         assertThat(forged.statusCode()).isEqualTo(403);
         HttpResponse<String> created = post(http, origin, cookie, form + "&csrf=" + csrf.group(1));
-        assertThat(created.statusCode()).isEqualTo(200);
-        Matcher secret = Pattern.compile("id=\"secret\">(whsec_[^<]+)<").matcher(created.body());
+        assertThat(created.statusCode()).as("redirect after POST: a reload never creates a second one").isEqualTo(303);
+        assertThat(created.body()).doesNotContain("whsec_");
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("/console/webhooks?subscription=").endsWith("&done=created");
+        HttpResponse<String> shown = http.send(HttpRequest.newBuilder(URI.create(origin + location))
+                .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+        Matcher secret = Pattern.compile("id=\"secret\">(whsec_[^<]+)<").matcher(shown.body());
         assertThat(secret.find()).isTrue();
+        HttpResponse<String> reloaded = http.send(HttpRequest.newBuilder(URI.create(origin + location))
+                .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(reloaded.body()).as("shown once").doesNotContain(secret.group(1)).doesNotContain("whsec_")
+                .contains("is not shown again");
         HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(origin + "/console/webhooks"))
                 .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(again.body()).contains(receiver.url("/console")).doesNotContain(secret.group(1));
@@ -233,6 +242,27 @@ public abstract class EventWebhooksTest extends HubTestSupport {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(deleted.statusCode()).isEqualTo(303);
         assertThat(api.get("/api/v1/webhooks/subscriptions", ADMIN_KEY).body()).doesNotContain(id);
+    }
+
+    @Test
+    void an_idempotent_replay_of_a_creation_does_not_repeat_the_secret() {
+        String body = """
+                {"url": "%s", "types": ["breach.recorded"]}""".formatted(receiver.url("/replayed"));
+        ApiClient.Response first = api.send("POST", "/api/v1/webhooks/subscriptions", ADMIN_KEY, "application/json",
+                body, "Idempotency-Key", "create-replayed-1");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        String secret = first.json().path("secret").asText();
+        assertThat(secret).startsWith("whsec_");
+        ApiClient.Response replay = api.send("POST", "/api/v1/webhooks/subscriptions", ADMIN_KEY, "application/json",
+                body, "Idempotency-Key", "create-replayed-1");
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.body()).doesNotContain(secret).doesNotContain("whsec_");
+        assertThat(replay.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+        assertThat(replay.json().path("note").asText()).contains("delete the subscription and create a new one");
+        assertThat(api.get("/api/v1/webhooks/subscriptions", ADMIN_KEY).json().path("subscriptions").findValues("url")
+                .stream().filter(u -> u.asText().equals(receiver.url("/replayed")))).as("created once").hasSize(1);
+        assertThat(api.send("DELETE", "/api/v1/webhooks/subscriptions/" + first.json().path("id").asText(), ADMIN_KEY,
+                null, null).status()).isEqualTo(204);
     }
 
     private static HttpResponse<String> post(HttpClient http, String origin, String cookie, String form)

@@ -34,8 +34,8 @@ class WebhookSenderTest {
     EventLog log;
     Subscriptions subscriptions;
     WebhookSender sender;
-    final List<VendorCall> calls = new ArrayList<>();
-    int answer = 503;
+    final List<VendorCall> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    volatile int answer = 503;
 
     @BeforeAll
     void hub() {
@@ -55,7 +55,8 @@ class WebhookSenderTest {
             return new VendorAnswer(answer, Map.of(), "{\"error\":\"down for maintenance, ask jane@example.com\"}");
         }, subject -> Map.of("email", List.of("someone@example.com")), (s, subject) -> { }, mail, "dpo@lethe.example",
                 new WebhookSender.Policy(10, Duration.ofSeconds(30),
-                        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 3, Duration.ofHours(1))), clock);
+                        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 3, Duration.ofHours(1)),
+                        Duration.ofSeconds(5)), clock);
     }
 
     @AfterAll
