@@ -142,6 +142,9 @@ public final class RetentionPolicies {
                 List<String> named = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
                     String c = list.get(i).isTextual() ? list.get(i).asText() : null;
+                    if (c != null && !connectorIds.contains(c) && !(enabled != null && enabled.asBoolean(false))) {
+                        continue; // a policy left off may name connectors this installation removed from connectors/
+                    }
                     if (c == null || !connectorIds.contains(c)) {
                         problems.add(at + "connectors[" + i + "]: " + (c == null ? "must be a connector id"
                                 : "'" + c + "' is not a connector in connectors/") + " (known: "

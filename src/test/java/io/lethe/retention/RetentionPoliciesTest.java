@@ -149,5 +149,26 @@ class RetentionPoliciesTest {
         assertThat(p.all()).extracting(RetentionPolicy::kind).contains(RetentionPolicy.Kind.INACTIVE_SUBJECT,
                 RetentionPolicy.Kind.CONNECTOR_AGE);
         assertThat(p.enabled()).isEmpty();
+        // An installation that removed the analytics connectors' files still starts: the example is off.
+        assertThat(RetentionPolicies.load(Path.of("config/retention.yaml"), Set.of("shop")).enabled()).isEmpty();
+    }
+
+    @Test
+    void only_an_enabled_policy_must_name_connectors_that_exist(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String policy = """
+                policies:
+                  - id: analytics-26-months
+                    description: analytics data older than 26 months
+                    enabled: %s
+                    kind: connector_age
+                    after: 26 months
+                    connectors: [gone, shop]
+                """;
+        Path off = Files.writeString(dir.resolve("off.yaml"), policy.formatted("false"));
+        assertThat(RetentionPolicies.load(off, Set.of("shop")).all().get(0).connectors()).containsExactly("shop");
+        Path on = Files.writeString(dir.resolve("on.yaml"), policy.formatted("true"));
+        assertThatThrownBy(() -> RetentionPolicies.load(on, Set.of("shop")))
+                .hasMessageContaining("'gone' is not a connector in connectors/");
     }
 }
