@@ -19,7 +19,7 @@ import io.lethe.db.Sql;
 /**
  * Which subjects are on an active legal hold (unreleased, its until not passed), read from the register's
  * legal_hold table. Dispatch asks it last, right before an erase would go out: whatever filed or resent the erase,
- * it never reaches a vendor for a held subject (GDPR Art. 17(3)). Holds are placed by io.lethe.requests.LegalHolds,
+ * it never reaches a vendor for a held subject (GDPR Art. 17(3)). Holds are placed by the request layer (LegalHolds),
  * with the same clock.
  */
 public final class SubjectHolds {
