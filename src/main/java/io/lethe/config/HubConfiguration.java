@@ -171,6 +171,12 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("connectorEngine", engine);
         registry.bind("connectors", connectors);
         Dispatcher dispatcher = new Dispatcher(outbox, connectors, register, engine, dispatchPolicy, clock);
+        // Legal holds: one clock for placing, ending and checking them ("holdClock"; tests move it past an until)
+        io.lethe.breach.AdjustableClock holdClock = new io.lethe.breach.AdjustableClock(clock);
+        registry.bind("holdClock", holdClock);
+        io.lethe.dispatch.SubjectHolds subjectHolds = new io.lethe.dispatch.SubjectHolds(dataSource, holdClock);
+        dispatcher.setHolds(subjectHolds);
+        outbox.setHolds(subjectHolds);
         vendorCalls.setAttemptListener(dispatcher);
         DispatchWakeup wakeup = new DispatchWakeup(context);
         registry.bind("dispatchWakeup", wakeup);
@@ -345,7 +351,8 @@ public class HubConfiguration implements CamelConfiguration {
                 rateLimits, json, responses, problems, clock));
 
         // Retention and legal holds (config/retention.yaml, routes/retention.camel.yaml; io.lethe.retention)
-        io.lethe.requests.LegalHolds legalHolds = requestService.enableHolds(syncLog);
+        io.lethe.requests.LegalHolds legalHolds = requestService.enableHolds(syncLog, holdClock);
+        registry.bind("legalHolds", legalHolds); // routes/retention.camel.yaml: holds whose until passed
         io.lethe.retention.Retention retention = new io.lethe.retention.Retention(
                 io.lethe.retention.RetentionPolicies.load(Path.of(settings.get("lethe.retention.file")),
                         connectors.known().stream().map(d -> d.id()).collect(Collectors.toSet())),

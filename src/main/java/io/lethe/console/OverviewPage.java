@@ -83,7 +83,13 @@ public final class OverviewPage {
             throw ConsoleRefusal.notFound("No command has that id.");
         }
         ConsoleSession session = ConsoleGuard.session(exchange);
-        if (requests.resend(Long.parseLong(id), session.principal().keyName()).isEmpty()) {
+        java.util.Optional<io.lethe.dispatch.Command> sent;
+        try {
+            sent = requests.resend(Long.parseLong(id), session.principal().keyName());
+        } catch (io.lethe.dispatch.SubjectHolds.HeldException held) {
+            throw new ConsoleRefusal(409, held.getMessage());
+        }
+        if (sent.isEmpty()) {
             throw new ConsoleRefusal(409, "That command does not wait for a person (it was sent again already, or"
                     + " it is not one).");
         }

@@ -68,6 +68,13 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
         this.declaredQuotas = declared;
     }
 
+    private SubjectHolds holds;
+
+    /** Legal holds: no erase (nor withdrawal turned into one) goes out for a subject on hold. */
+    public void setHolds(SubjectHolds holds) {
+        this.holds = holds;
+    }
+
     public void setMetrics(DispatchMetrics metrics) {
         this.metrics = metrics;
     }
@@ -108,12 +115,20 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
         Map<String, List<Target>> byOperation = new LinkedHashMap<>();
         List<TargetOutcome> outcomes = new ArrayList<>();
         Map<Long, Command> commands = inFlight.get();
+        java.util.Set<String> held = held(connector, batch.commands());
         for (Command c : batch.commands()) {
             commands.put(c.id(), c);
-            String operation = operation(connector, c);
+            boolean onHold = held.contains(c.subjectId());
+            if (onHold && c.action().equals("erase")) { // the last check: whatever queued it, no erase of a held subject
+                outcomes.add(new TargetOutcome(c.id(), "skipped", null, HELD + ": no erase command sent"));
+                continue;
+            }
+            String operation = operation(connector, c, onHold);
             if (operation == null) {
                 outcomes.add(new TargetOutcome(c.id(), "skipped", null, connector.title()
-                        + " has no server-side opt-out (eraseOnWithdrawal deletes the history instead)"));
+                        + (onHold && erasesOnWithdrawal(connector, c) ? " has no server-side opt-out and the subject"
+                                + " is under " + HELD + ", so the withdrawal is not turned into an erasure"
+                                : " has no server-side opt-out (eraseOnWithdrawal deletes the history instead)")));
                 continue;
             }
             byOperation.computeIfAbsent(operation, k -> new ArrayList<>()).add(new Target(c.id(), c.subjectId(),
@@ -174,14 +189,39 @@ public final class Dispatcher implements VendorCalls.AttemptListener {
 
     /** The operation a command runs at this connector, or null for a withdrawal the vendor cannot act on. */
     public static String operation(Connector connector, Command c) {
+        return operation(connector, c, false);
+    }
+
+    /**
+     * The same for a subject on legal hold or not: while a hold is active a withdrawal is never turned into an
+     * erasure (eraseOnWithdrawal); it does what a plain withdrawal does there (here: nothing, the purpose is skipped).
+     */
+    static String operation(Connector connector, Command c, boolean onHold) {
         if (!c.action().equals("opt_out")) {
             return ConnectorDescriptor.ACTION_OPERATIONS.get(c.action());
         }
         String mapped = connector.purposes().getOrDefault(c.purpose(), "optOut");
         if (mapped.equals("skip")) {
-            return Boolean.parseBoolean(connector.setting("eraseOnWithdrawal")) ? "erase" : null;
+            return erasesOnWithdrawal(connector, c) && !onHold ? "erase" : null;
         }
         return mapped;
+    }
+
+    private static boolean erasesOnWithdrawal(Connector connector, Command c) {
+        return c.action().equals("opt_out") && connector.purposes().getOrDefault(c.purpose(), "optOut").equals("skip")
+                && Boolean.parseBoolean(connector.setting("eraseOnWithdrawal"));
+    }
+
+    private static final String HELD = "legal hold (GDPR Art. 17(3))";
+
+    /** The subjects of the batch on legal hold, asked only when the batch could erase something. */
+    private java.util.Set<String> held(Connector connector, List<Command> batch) {
+        if (holds == null) {
+            return java.util.Set.of();
+        }
+        List<String> erasing = batch.stream().filter(c -> c.action().equals("erase") || erasesOnWithdrawal(connector, c))
+                .map(Command::subjectId).toList();
+        return erasing.isEmpty() ? java.util.Set.of() : holds.held(erasing);
     }
 
     /** Records the outcomes known before a failure and leaves only the unfinished commands in the batch. */

@@ -42,6 +42,13 @@ public final class Outbox {
     private final String node;
     private Duration callbackTimeout = Duration.ofHours(24);
 
+    private SubjectHolds holds;
+
+    /** Legal holds: an erase command of a held subject is never sent again ({@link #resend}). */
+    public void setHolds(SubjectHolds holds) {
+        this.holds = holds;
+    }
+
     public Outbox(DataSource dataSource, SyncLog syncLog, Clock clock, String node) {
         this.dataSource = dataSource;
         this.syncLog = syncLog;
@@ -372,6 +379,7 @@ public final class Outbox {
      * the command is not waiting for a person (a second click, another id).
      */
     public java.util.Optional<Command> resend(Connection c, long id, String who) throws SQLException {
+        // An erase of a subject on an active legal hold is refused (SubjectHolds.HeldException), nothing changed.
         Command command;
         try (PreparedStatement ps = c.prepareStatement("select id, connector, subject_id, action, purpose, event_id,"
                 + " request_id, attempts from outbox_command where id = ? and status = 'action_required' for update")) {
@@ -382,6 +390,10 @@ public final class Outbox {
                 }
                 command = command(rs);
             }
+        }
+        if (holds != null && command.action().equals("erase")
+                && !holds.held(c, List.of(command.subjectId())).isEmpty()) {
+            throw new SubjectHolds.HeldException(id); // a resend must not be the way round a legal hold
         }
         OffsetDateTime now = now();
         try (PreparedStatement ps = c.prepareStatement("update outbox_command set status = 'pending', attempts = 0,"

@@ -30,14 +30,16 @@ import io.lethe.register.ConsentRegister;
  * the same way, its commands pending or in flight are skipped and never put back for another attempt (commands
  * already with a vendor finish there, but the request never completes, so the register is not shredded).
  * Releasing the hold restarts the erasures it stopped (unless another hold is active). A hold with an {@code until}
- * ends by itself then, but only a release restarts requests.
+ * ends by itself then; {@link #endExpired} (routes/retention.camel.yaml) restarts what it stopped as a release does,
+ * and tells the DPO once.
  * The reason can be personal data: it is sealed with the subject's key, and the sync log holds the hold's id only.
  */
 public final class LegalHolds {
 
     /** The sync log's chain for hold events (no vendor of that name exists). */
     public static final String LOG = "legal-hold";
-    static final String OPEN_STATUSES = "('pending', 'in_progress')";
+    /** Erasures a hold stops: running ones, and those waiting for a person (a resend would otherwise erase). */
+    static final String OPEN_STATUSES = "('pending', 'in_progress', 'action_required')";
 
     /** One hold; {@code reason} opened (null once the subject is erased). */
     public record Hold(String id, String subjectId, String reason, String placedBy, Instant placedAt, Instant until,
@@ -142,10 +144,49 @@ public final class LegalHolds {
                     "hold " + hold.id())));
             for (String requestId : heldBy(c, hold.id())) {
                 store.lock(c, requestId);
-                restart(c, store.find(c, requestId).orElseThrow());
+                restart(c, store.find(c, requestId).orElseThrow(), "legal hold released");
             }
             return find(c, hold.id()).orElseThrow();
         });
+    }
+
+    /**
+     * Holds whose {@code until} has passed and that still stop erasures: each restarts them exactly as a release
+     * does, records it in the hold chain of the sync log and tells the DPO once (ids and counts only). Returns how
+     * many erasures restarted. Safe to run on every node: the subject's row is locked and the stopped requests are
+     * read again under the lock (a restarted one is no longer held).
+     */
+    public int endExpired() {
+        List<Hold> ended = Sql.transaction(dataSource, "reading expired legal holds", c -> query(c,
+                "where released_at is null and until_at is not null and until_at <= ? and exists (select 1 from dsr d"
+                        + " where d.held_by = legal_hold.id and d.status = 'action_required') order by until_at",
+                RequestStore.utc(clock.instant())));
+        int restarted = 0;
+        for (Hold hold : ended) {
+            restarted += Sql.transaction(dataSource, "ending an expired legal hold", c -> {
+                try {
+                    lockSubject(c, hold.subjectId());
+                } catch (HoldException erased) { // erased meanwhile: nothing to restart
+                    return 0;
+                }
+                List<String> ids = heldBy(c, hold.id());
+                if (ids.isEmpty()) {
+                    return 0;
+                }
+                syncLog.append(c, List.of(SyncEntry.of(LOG, hold.subjectId(), null, "hold", "expired", null, null,
+                        "hold " + hold.id() + " ended at " + hold.until() + "; " + ids.size()
+                                + " erasure(s) restarted")));
+                for (String requestId : ids) {
+                    store.lock(c, requestId);
+                    restart(c, store.find(c, requestId).orElseThrow(), "legal hold " + hold.id() + " ended (until)");
+                }
+                notices.toDpo(c, "dpo-hold-expired", new java.util.LinkedHashMap<>(Map.of("holdId", hold.id(),
+                        "until", hold.until().toString(), "count", Integer.toString(ids.size()),
+                        "requestIds", String.join("\n  ", ids))));
+                return ids.size();
+            });
+        }
+        return restarted;
     }
 
     /**
@@ -164,7 +205,7 @@ public final class LegalHolds {
         return true;
     }
 
-    private void stop(Connection c, DataSubjectRequest r, String holdId) throws SQLException {
+    void stop(Connection c, DataSubjectRequest r, String holdId) throws SQLException {
         Instant now = clock.instant();
         store.setStatus(c, r.id(), RequestStatus.ACTION_REQUIRED, now);
         store.setHeldBy(c, r.id(), holdId);
@@ -182,7 +223,7 @@ public final class LegalHolds {
         notices.toDpo(c, "dpo-action-required", values);
     }
 
-    private void restart(Connection c, DataSubjectRequest r) throws SQLException {
+    private void restart(Connection c, DataSubjectRequest r, String why) throws SQLException {
         if (r.status() != RequestStatus.ACTION_REQUIRED) {
             return;
         }
@@ -193,8 +234,7 @@ public final class LegalHolds {
                 store.setVendor(c, r.id(), v.vendor(), "queued", null, now);
             }
         }
-        syncLog.append(c, List.of(SyncEntry.of(LOG, r.subjectId(), r.id(), "erase", "restarted", null, null,
-                "legal hold released")));
+        syncLog.append(c, List.of(SyncEntry.of(LOG, r.subjectId(), r.id(), "erase", "restarted", null, null, why)));
         execution.start(c, store.find(c, r.id()).orElseThrow());
     }
 

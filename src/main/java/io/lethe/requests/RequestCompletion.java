@@ -37,6 +37,12 @@ final class RequestCompletion {
         this.clock = clock;
     }
 
+    private LegalHolds holds;
+
+    void setHolds(LegalHolds holds) {
+        this.holds = holds;
+    }
+
     void setPurposes(Set<String> purposes) {
         this.allPurposes = Set.copyOf(purposes);
     }
@@ -62,6 +68,11 @@ final class RequestCompletion {
         int vendors = r.vendors().size();
         switch (r.type()) {
             case ERASURE -> {
+                // Defence in depth: however its vendor parts ended (skipped by the hold, resent, ...), a subject on an
+                // active legal hold is never shredded; the request waits for the release with the hold recorded.
+                if (holds != null && holds.stopsErasure(c, r)) {
+                    return;
+                }
                 if (store.scope(c, r.id()).isPresent()) { // a retention policy's connectors only: the subject stays
                     store.setStatus(c, r.id(), RequestStatus.COMPLETED, now);
                     return;

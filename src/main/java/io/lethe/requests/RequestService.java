@@ -248,10 +248,11 @@ public final class RequestService {
     private LegalHolds holds;
 
     /** Turns legal holds on (the hub's wiring does, with the sync log they are recorded in); returns them. */
-    public LegalHolds enableHolds(io.lethe.audit.SyncLog syncLog) {
-        holds = new LegalHolds(dataSource, register, store, notices, outbox, syncLog, clock);
+    public LegalHolds enableHolds(io.lethe.audit.SyncLog syncLog, Clock holdClock) {
+        holds = new LegalHolds(dataSource, register, store, notices, outbox, syncLog, holdClock);
         holds.setExecution(execution);
         execution.setHolds(holds);
+        completion.setHolds(holds);
         return holds;
     }
 

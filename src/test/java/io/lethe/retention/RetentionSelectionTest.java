@@ -43,6 +43,11 @@ class RetentionSelectionTest {
             String analyticsRecent;
             String analyticsErasedSince;
             String pendingOnly;
+            String importedToday;
+            String openAccess;
+            String recentRestriction;
+            String oldRequestOnly;
+            String retentionRecently;
             try (Connection c = ds.getConnection()) {
                 withdrawnLongAgo = subject(c, OLD, true);
                 event(c, withdrawnLongAgo, "analytics", "granted", OLD.minusSeconds(86_400 * 30));
@@ -70,6 +75,23 @@ class RetentionSelectionTest {
                 command(c, analyticsErasedSince, "mixpanel", "erase", "action_required", OLD.plusSeconds(3600));
                 pendingOnly = subject(c, OLD, true); // never delivered: nothing of it is there
                 command(c, pendingOnly, "mixpanel", "opt_in", "pending", OLD);
+
+                // Activity the caller cannot back-date, and requests as activity.
+                importedToday = subject(c, OLD, true); // a bulk import today of a 2023 withdrawal
+                imported(c, importedToday, "analytics", "withdrawn", OLD, NOW.minusSeconds(3600));
+                openAccess = subject(c, OLD, true);
+                event(c, openAccess, "analytics", "withdrawn", OLD);
+                request(c, openAccess, "access", "in_progress", OLD, "api-key");
+                recentRestriction = subject(c, OLD, true);
+                event(c, recentRestriction, "analytics", "withdrawn", OLD);
+                request(c, recentRestriction, "restriction", "completed", RECENT, "api-key");
+                oldRequestOnly = subject(c, OLD, true); // a request answered long ago: nothing since
+                event(c, oldRequestOnly, "analytics", "withdrawn", OLD);
+                request(c, oldRequestOnly, "access", "completed", OLD, "api-key");
+                retentionRecently = subject(c, OLD, true); // retention's own scoped erasure is not the person's activity
+                event(c, retentionRecently, "analytics", "withdrawn", OLD);
+                request(c, retentionRecently, "erasure", "completed", RECENT, "retention:analytics");
+                command(c, openAccess, "mixpanel", "opt_in", "done", OLD);
             }
             RetentionSelection selection = new RetentionSelection(ds);
             RetentionPolicy inactive = new RetentionPolicy("inactive", "d", true, RetentionPolicy.Kind.INACTIVE_SUBJECT,
@@ -77,7 +99,8 @@ class RetentionSelectionTest {
             List<Retention.Candidate> named = selection.select(inactive, NOW);
             // Subjects without any consent event count from their registration (here: long ago).
             assertThat(named).extracting(Retention.Candidate::subjectId).containsExactlyInAnyOrder(withdrawnLongAgo,
-                    neverConsentedOld, analyticsOld, analyticsRecent, analyticsErasedSince, pendingOnly)
+                    neverConsentedOld, analyticsOld, analyticsRecent, analyticsErasedSince, pendingOnly, oldRequestOnly,
+                    retentionRecently).doesNotContain(importedToday, openAccess, recentRestriction)
                     .doesNotContain(grantedLongAgo, withdrawnRecently, neverConsentedNew, erased);
             assertThat(named).filteredOn(n -> n.subjectId().equals(withdrawnLongAgo)).singleElement()
                     .extracting(Retention.Candidate::lastActivity).isEqualTo(OLD);
@@ -85,7 +108,7 @@ class RetentionSelectionTest {
             RetentionPolicy analytics = new RetentionPolicy("analytics", "d", true, RetentionPolicy.Kind.CONNECTOR_AGE,
                     Period.ofMonths(26), List.of("mixpanel", "amplitude"), null);
             assertThat(selection.select(analytics, NOW)).extracting(Retention.Candidate::subjectId)
-                    .containsExactly(analyticsOld);
+                    .containsExactly(analyticsOld); // not openAccess: its open request is activity
         }
     }
 
@@ -111,6 +134,39 @@ class RetentionSelectionTest {
             ps.setObject(5, utc(at));
             ps.setObject(6, utc(at));
             ps.setObject(7, utc(at));
+            ps.executeUpdate();
+        }
+    }
+
+    /** An event captured at {@code captured} (as the caller dates it) but recorded by the register at {@code recorded}. */
+    static void imported(Connection c, String subject, String purpose, String status, Instant captured,
+            Instant recorded) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("insert into consent_event (id, subject_id, purpose, status,"
+                + " lawful_basis, source_ref, captured_at, recorded_at, effective_at) values (?, ?, ?, ?, 'consent',"
+                + " 'api:import', ?, ?, ?)")) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setString(2, subject);
+            ps.setString(3, purpose);
+            ps.setString(4, status);
+            ps.setObject(5, utc(captured));
+            ps.setObject(6, utc(recorded));
+            ps.setObject(7, utc(captured)); // least(captured, recorded), as the register writes it
+            ps.executeUpdate();
+        }
+    }
+
+    static void request(Connection c, String subject, String type, String status, Instant received, String filedBy)
+            throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("insert into dsr (id, type, regulation, subject_id, status,"
+                + " received_at, due_at, filed_by, updated_at) values (?, ?, 'gdpr', ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setString(2, type);
+            ps.setString(3, subject);
+            ps.setString(4, status);
+            ps.setObject(5, utc(received));
+            ps.setObject(6, utc(received.plusSeconds(86_400 * 30)));
+            ps.setString(7, filedBy);
+            ps.setObject(8, utc(received));
             ps.executeUpdate();
         }
     }

@@ -94,6 +94,10 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
         String h = consent(held, "analytics", "withdrawn", LONG_AGO);
         String r = consent(recent, "analytics", "withdrawn", null);
         String g = consent(granted, "email_marketing", "granted", LONG_AGO);
+        // A capture dated long ago but recorded today is activity today: the three are aged as if imported in 2023.
+        for (String old : List.of(a, b, h)) {
+            recordedLongAgo(old);
+        }
 
         // A hold needs a reason (problem+json naming it), at most 1000 characters; one active hold per subject.
         Response noReason = api.post("/api/v1/subjects/" + h + "/hold", ADMIN_KEY, "{\"until\":\"2020-01-01T00:00:00Z\"}");
@@ -180,7 +184,9 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
         assertThat(daily).filteredOn(d -> d.policy().equals("inactive-2y")).singleElement().satisfies(d -> {
             assertThat(d.startedBy()).isEqualTo("schedule");
             assertThat(d.filed()).isZero();
-            assertThat(d.held()).isEqualTo(1);
+            // the held subject's own erasure is open now: an open request is activity, it is not even selected
+            assertThat(d.selected()).isZero();
+            assertThat(d.held()).isZero();
         });
         assertThat(retention.runScheduled()).isEmpty();
 
@@ -304,6 +310,171 @@ abstract class RetentionTest extends HubWithVendorsAndDpo {
         assertThat(requests.filedBy("retention:hubspot-old", 10)).isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> dpoMail("LIMIT EXCEEDED for hubspot-old").isPresent());
         assertThat(lookup(emails.get(7))).isEqualTo(200);
+    }
+
+
+    @Test
+    @Order(5)
+    void a_hold_on_an_erasure_waiting_for_a_person_holds_no_resend_dispatch_or_completion_erases_or_shreds()
+            throws Exception {
+        String email = Addresses.realistic(11, "waiting").get(10);
+        fakes.heldByHubSpotAndMailchimp(email);
+        consent(email, "email_marketing", "granted", null);
+        fakes.hubspotAlways(VendorFakes.HUBSPOT_GDPR_DELETE, io.lethe.demo.sandbox.SandboxResponse.json(400,
+                "{\"status\":\"error\",\"message\":\"Invalid input\",\"category\":\"VALIDATION_ERROR\"}"));
+        String id = api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "erasure", "regulation": "gdpr", "subject": {"email": "%s"}}""".formatted(email)).json()
+                .path("requestId").asText();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(hubspotCommand(id)).isEqualTo("action_required");
+            assertThat(request(id).path("status").asText()).isEqualTo("action_required");
+        });
+        fakes.reset(); // the cause is "fixed": HubSpot would erase now
+        fakes.heldByHubSpotAndMailchimp(email);
+        String subject = request(id).path("subjectId").asText();
+        Response placed = api.post("/api/v1/subjects/" + subject + "/hold", ADMIN_KEY, "{\"reason\":\"Tax audit\"}");
+        assertThat(placed.status()).isEqualTo(201);
+        // The hold is recorded on the erasure that waited for a person.
+        assertThat(outcomes("requestId=" + id)).contains("legal-hold:held");
+
+        // "Send again" is refused, in the console (with the reason) and below it.
+        long hubspot = command(id, "hubspot");
+        String admin = signIn(ADMIN_KEY);
+        String csrf = page(admin, "/console/retention").select("#place-hold input[name=csrf]").attr("value");
+        var refused = post(admin, "/console/commands/" + hubspot + "/resend", csrf, "");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("legal hold");
+        RequestService requests = context.getRegistry().lookupByNameAndType("requestService", RequestService.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> requests.resend(hubspot, "test"))
+                .isInstanceOf(io.lethe.dispatch.SubjectHolds.HeldException.class);
+        assertThat(hubspotCommand(id)).isEqualTo("action_required");
+
+        // Whatever puts the erase back (here: what "Send again" did before), dispatch does not send it and the
+        // request's end does not shred the held subject: it goes back to action_required with the hold recorded.
+        sql("update outbox_command set status = 'pending', attempts = 0, outcome = null, detail = null,"
+                + " request_advanced_at = null, dpo_alerted_at = null, not_before = ? where id = ?",
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC), hubspot);
+        sql("update dsr_vendor set status = 'queued' where request_id = ? and connector = 'hubspot'", id);
+        sql("update dsr set status = 'in_progress' where id = ?", id);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(hubspotCommand(id)).isEqualTo("skipped");
+            assertThat(outcomes("requestId=" + id)).contains("hubspot:skipped")
+                    .filteredOn(o -> o.equals("legal-hold:held")).hasSize(2);
+            assertThat(request(id).path("status").asText()).isEqualTo("action_required");
+        });
+        assertThat(fakes.hubspotPosts(VendorFakes.HUBSPOT_GDPR_DELETE)).isEmpty();
+        assertThat(fakes.hubspotVendor.contact(email)).isNotNull();
+        assertThat(lookup(email)).isEqualTo(200);
+
+        // Released: the erasure the completion stopped restarts and ends as usual.
+        assertThat(api.send("DELETE", "/api/v1/subjects/" + subject + "/hold", ADMIN_KEY, "application/json",
+                "{\"reason\":\"Audit closed\"}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+        assertThat(lookup(email)).isEqualTo(404);
+    }
+
+    @Test
+    @Order(6)
+    void when_a_holds_until_passes_the_erasures_it_stopped_restart_and_the_dpo_is_told_once() throws Exception {
+        String email = Addresses.realistic(13, "until").get(12);
+        fakes.heldByHubSpotAndMailchimp(email);
+        String subject = consent(email, "email_marketing", "granted", null);
+        java.time.Instant until = java.time.Instant.now().plus(Duration.ofDays(1));
+        Response placed = api.post("/api/v1/subjects/" + subject + "/hold", ADMIN_KEY,
+                "{\"reason\":\"Pending dispute\",\"until\":\"" + until + "\"}");
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        String holdId = placed.json().path("holdId").asText();
+        Response asked = api.post("/api/v1/requests", ADMIN_KEY, """
+                {"type": "erasure", "regulation": "gdpr", "subject": {"email": "%s"}}""".formatted(email));
+        assertThat(asked.json().path("status").asText()).isEqualTo("action_required");
+        String id = asked.json().path("requestId").asText();
+
+        io.lethe.breach.AdjustableClock holdClock = context.getRegistry().lookupByNameAndType("holdClock",
+                io.lethe.breach.AdjustableClock.class);
+        io.lethe.requests.LegalHolds holds = context.getRegistry().lookupByNameAndType("legalHolds",
+                io.lethe.requests.LegalHolds.class);
+        assertThat(holds.endExpired()).isZero(); // not yet
+        holdClock.set(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(2)));
+        try {
+            assertThat(holds.endExpired()).isEqualTo(1);
+            assertThat(holds.endExpired()).isZero(); // once
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(request(id).path("status").asText()).isEqualTo("completed"));
+        } finally {
+            holdClock.set(java.time.Clock.systemUTC());
+        }
+        assertThat(lookup(email)).isEqualTo(404);
+        assertThat(fakes.hubspotVendor.contact(email)).isNull();
+        assertThat(outcomes("vendor=legal-hold&subjectId=" + subject)).contains("legal-hold:expired",
+                "legal-hold:restarted");
+        await().atMost(Duration.ofSeconds(10)).until(() -> dpoMail("legal hold " + holdId + " ended").isPresent());
+        assertThat(Arrays.stream(mail.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getSubject().contains(holdId);
+            } catch (Exception e) {
+                return false;
+            }
+        })).hasSize(1);
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(dpoMail("legal hold " + holdId).orElseThrow());
+        assertThat(body).contains(id, "1 erasure").doesNotContain(email).doesNotContain("Pending dispute");
+        assertThat(api.get("/api/v1/audit/verify", COMPLIANCE_KEY).json().path("valid").asBoolean()).isTrue();
+    }
+
+    /** Dates the subject's registration and recorded consent events back to LONG_AGO (the log is append-only). */
+    void recordedLongAgo(String subjectId) throws Exception {
+        boolean h2 = databaseKind().equals(io.lethe.support.TestDatabase.H2);
+        java.time.OffsetDateTime old = java.time.OffsetDateTime.parse(LONG_AGO);
+        try (var c = dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute(h2 ? "drop trigger consent_event_append_only"
+                    : "alter table consent_event disable trigger consent_event_append_only");
+            try (var ps = c.prepareStatement("update consent_event set recorded_at = ?, effective_at = ? where"
+                    + " subject_id = ?"); var sub = c.prepareStatement("update subject set created_at = ? where id = ?")) {
+                ps.setObject(1, old);
+                ps.setObject(2, old);
+                ps.setString(3, subjectId);
+                ps.executeUpdate();
+                sub.setObject(1, old);
+                sub.setString(2, subjectId);
+                sub.executeUpdate();
+            } finally {
+                st.execute(h2 ? "create trigger consent_event_append_only before update, delete on consent_event"
+                        + " for each row call 'io.lethe.db.ConsentEventGuard'"
+                        : "alter table consent_event enable trigger consent_event_append_only");
+            }
+        }
+    }
+
+    javax.sql.DataSource dataSource() {
+        return context.getRegistry().lookupByNameAndType("registerDataSource", javax.sql.DataSource.class);
+    }
+
+    long command(String requestId, String connector) throws Exception {
+        try (var c = dataSource().getConnection(); var ps = c.prepareStatement("select id from outbox_command where"
+                + " request_id = ? and connector = ?")) {
+            ps.setString(1, requestId);
+            ps.setString(2, connector);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    void sql(String statement, Object... args) throws Exception {
+        try (var c = dataSource().getConnection(); var ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    List<String> outcomes(String query) {
+        List<String> out = new java.util.ArrayList<>();
+        api.get("/api/v1/sync-log?" + query, COMPLIANCE_KEY).json().path("entries").forEach(e -> out.add(
+                e.path("vendor").asText() + ":" + e.path("outcome").asText()));
+        return out;
     }
 
     String hubspotCommand(String requestId) throws Exception {
