@@ -29,6 +29,8 @@ public final class BreachesPage {
 
     private static final Pattern ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     static final int TEXT_MAX = 4000;
+    /** The API's limit of the contact point (BreachApi). */
+    static final int CONTACT_MAX = 1000;
 
     /** One row of the list. */
     public record Row(Breach breach, BreachClock clock) {
@@ -89,7 +91,7 @@ public final class BreachesPage {
                 text(form, "subjectCategories", "The categories of data subjects"), number(form, "subjectsApprox"),
                 text(form, "recordCategories", "The categories of records"), number(form, "recordsApprox"),
                 text(form, "consequences", "The likely consequences"), text(form, "measures", "The measures taken"),
-                text(form, "contact", "The contact point"));
+                text(form, "contact", "The contact point", CONTACT_MAX));
         List<String> affected = new ArrayList<>();
         List<String> affectedPurposes = new ArrayList<>();
         for (String id : connectors.enabled().stream().map(Connector::id).toList()) {
@@ -174,9 +176,14 @@ public final class BreachesPage {
     }
 
     private static String text(Form form, String name, String label) {
+        return text(form, name, label, TEXT_MAX);
+    }
+
+    /** As the API reads it: required, not blank, at most {@code max} characters. */
+    private static String text(Form form, String name, String label, int max) {
         String v = form.get(name);
-        if (v == null || v.length() > TEXT_MAX) {
-            throw ConsoleRefusal.invalid(label + " is required (at most " + TEXT_MAX + " characters).");
+        if (v == null || v.isBlank() || v.length() > max) {
+            throw ConsoleRefusal.invalid(label + " is required (at most " + max + " characters).");
         }
         return v;
     }

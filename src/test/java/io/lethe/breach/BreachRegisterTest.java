@@ -313,6 +313,14 @@ abstract class BreachRegisterTest extends HubTestSupport {
         assertThat(admin.post("/console/breaches/" + id + "/exemption", "ground=b&reason=keys+rotated").statusCode())
                 .isEqualTo(303);
         assertThat(admin.get("/console/breaches/" + id + "/report").body()).contains("Art. 34(3)(b)");
+        // The console reads the form as the API reads JSON: a blank text or a contact over 1,000 characters is refused.
+        String form = "awareAt=" + clock.instant().minus(Duration.ofHours(3)).toString().substring(0, 16)
+                + "&nature=Laptop+stolen&subjectCategories=customers&recordCategories=names&consequences=unlikely"
+                + "&measures=disk+encrypted&purpose.profiling=on";
+        assertThat(admin.post("/console/breaches/new", form.replace("nature=Laptop+stolen", "nature=+++")
+                + "&contact=DPO").statusCode()).isEqualTo(400);
+        assertThat(admin.post("/console/breaches/new", form + "&contact=" + "D".repeat(1001)).statusCode())
+                .isEqualTo(400);
         HttpResponse<String> recorded = admin.post("/console/breaches/new", "awareAt="
                 + clock.instant().minus(Duration.ofHours(3)).toString().substring(0, 16) + "&nature=Laptop+stolen"
                 + "&subjectCategories=customers&recordCategories=names&consequences=unlikely&measures=disk+encrypted"
